@@ -1,0 +1,37 @@
+# Two commands do all set-up on a fresh machine: `make test` and `make demo`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: setup test demo bench chromium clean
+
+setup: $(STAMP) chromium
+
+# Re-installs only when pyproject.toml changes (the install is editable).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Debian's Chromium, driven by Playwright (its own browser download cannot work here).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium (apt)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Debian's chromium is missing and this is not root: run 'sudo apt-get install -y chromium', then make again" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+demo: setup
+	$(BIN)/python -m crawler.demo
+
+clean:
+	rm -rf $(VENV) output/demo

@@ -1,0 +1,61 @@
+"""How Masthead starts Chromium: Debian's build, headless, quiet on a closed network.
+
+Playwright's own browser download cannot work on these machines, so Playwright drives the
+system Chromium through `executable_path`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+# The real binary first: /usr/bin/chromium is a slower shell wrapper around it.
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+
+# Without the background-networking flags Chromium keeps dialling Google's hosts, which
+# a closed network refuses; --no-sandbox because crawls often run as root in containers.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
+)
+
+
+class BrowserNotFound(RuntimeError):
+    """No Chromium to render with."""
+
+
+def chromium_executable() -> str:
+    """Path of the Chromium binary (`MASTHEAD_CHROMIUM` overrides the search)."""
+    override = os.environ.get("MASTHEAD_CHROMIUM")
+    candidates = (override,) if override else CHROMIUM_CANDIDATES
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("chromium")
+    if found and not override:
+        return found
+    raise BrowserNotFound(
+        "Chromium not found (install Debian's 'chromium' package, or set MASTHEAD_CHROMIUM)"
+    )
+
+
+def launch_options(proxy: str | None = None) -> dict[str, Any]:
+    """Options for Playwright's `chromium.launch()` (and scrapy-playwright's
+    `PLAYWRIGHT_LAUNCH_OPTIONS`)."""
+    options: dict[str, Any] = {
+        "executable_path": chromium_executable(),
+        "headless": True,
+        "args": list(CHROMIUM_ARGS),
+    }
+    if proxy:
+        options["proxy"] = {"server": proxy}
+    return options

@@ -1,0 +1,58 @@
+"""The `masthead` command line: a thin layer over `detectors` and the Scrapy project.
+
+Commands import Scrapy only when they crawl, so that triage commands start fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib.metadata import version
+
+import click
+
+from crawler.cli.context import CliContext, UserError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--registry", "registries", multiple=True, metavar="PATH",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Registry of genuine organisations to use instead of the bundled one "
+                   "(repeatable; files merge, a clash is an error).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(version("masthead"), prog_name="masthead")
+@click.pass_context
+def cli(ctx: click.Context, registries: tuple[str, ...], verbose: int) -> None:
+    """Masthead: crawl news sites and platform accounts, and flag counterfeit outlets."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    ctx.obj = CliContext(registry_paths=registries)
+
+
+def _register_commands() -> None:
+    from crawler.cli import registry, sandbox
+
+    cli.add_command(registry.registry)
+    cli.add_command(sandbox.sandbox)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors print one line and exit 2, never a traceback."""
+    try:
+        code = cli.main(args=argv, prog_name="masthead", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("masthead: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        click.echo(f"masthead: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2 if isinstance(exc, (click.UsageError, UserError)) else exc.exit_code)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`masthead ... | head`): not an error
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,71 @@
+"""Shared fixtures: the real `masthead` command, the sandbox web, registry files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+MASTHEAD = [sys.executable, "-m", "crawler.cli"]
+
+
+def run_masthead(*args: str, input: str | None = None, cwd: Path | None = None,
+                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real command line, as a user would."""
+    return subprocess.run([*MASTHEAD, *args], input=input, capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+class RunningSandbox:
+    """A `masthead sandbox DIR --port 0` process and the proxy URL it printed."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.process = subprocess.Popen([*MASTHEAD, "sandbox", str(root), "--port", "0"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
+        first_line = self.process.stdout.readline().strip()
+        if not first_line.startswith("proxy: "):
+            self.process.kill()
+            raise RuntimeError(f"sandbox did not start: {first_line!r} {self.process.stderr.read()}")
+        self.url = first_line.removeprefix("proxy: ")
+
+    def stop(self) -> int:
+        self.process.terminate()
+        try:
+            return self.process.wait(timeout=10)
+        finally:
+            self.process.stdout.close()
+            self.process.stderr.close()
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Callable[[Path], RunningSandbox]]:
+    """Start sandbox webs on folders; all are stopped at the end of the test."""
+    started: list[RunningSandbox] = []
+
+    def start(root: Path) -> RunningSandbox:
+        started.append(RunningSandbox(root))
+        return started[-1]
+
+    yield start
+    for running in started:
+        if running.process.poll() is None:
+            running.stop()
+
+
+@pytest.fixture
+def write_registry(tmp_path: Path) -> Callable[..., Path]:
+    """Write a registry YAML file from a list of organisation mappings."""
+
+    def write(organisations: list[dict], name: str = "registry.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump({"organisations": organisations}, allow_unicode=True),
+                        encoding="utf-8")
+        return path
+
+    return write
