@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -41,6 +42,34 @@ class RunningSandbox:
         finally:
             self.process.stdout.close()
             self.process.stderr.close()
+
+
+REPO = Path(__file__).parent.parent
+WEB = Path(__file__).parent / "web"
+
+
+@pytest.fixture(scope="session")
+def test_web(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of tests/web with the images its pages refer to drawn in."""
+    from tests.drawing import logo, save
+
+    root = tmp_path_factory.mktemp("web")
+    shutil.copytree(WEB, root, dirs_exist_ok=True)
+    save(logo(1, 64), root / "static-news.example.com" / "favicon.png")
+    save(logo(1, 300, "CG"), root / "static-news.example.com" / "images" / "logo.png")
+    save(logo(2, 200, "XH"), root / "js-built.example.com" / "logo.png")
+    save(logo(3, 64), root / "favicon-only.example.com" / "static" / "brand.ico",
+         sizes=[(16, 16), (32, 32), (48, 48)])
+    save(logo(4, 600).convert("RGB"), root / "og-image.example.com" / "share" / "brand-card.png")
+    return root
+
+
+@pytest.fixture(scope="session")
+def test_web_proxy(test_web: Path) -> Iterator[str]:
+    """The proxy URL of a sandbox serving `test_web`, for the whole session."""
+    running = RunningSandbox(test_web)
+    yield running.url
+    running.stop()
 
 
 @pytest.fixture

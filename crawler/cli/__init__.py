@@ -30,10 +30,11 @@ def cli(ctx: click.Context, registries: tuple[str, ...], verbose: int) -> None:
 
 
 def _register_commands() -> None:
-    from crawler.cli import registry, sandbox
+    from crawler.cli import registry, sandbox, scan
 
     cli.add_command(registry.registry)
     cli.add_command(sandbox.sandbox)
+    cli.add_command(scan.scan)
 
 
 _register_commands()

@@ -1,0 +1,49 @@
+"""`masthead scan TARGET…`: crawl a few sites now and show what they say about themselves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from crawler.cli.context import UserError
+from crawler.cli.crawling import crawl_options, crawl_overrides
+from crawler.items import TargetSnapshot
+from crawler.targets import TargetError, parse_targets
+
+
+@click.command()
+@click.argument("targets", nargs=-1, metavar="TARGET...")
+@click.option("--targets-file", type=click.File("r", encoding="utf-8"),
+              help="More targets, one per line (# comments); - for standard input.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              show_default=True, help="table for people; jsonl streams one object per target.")
+@crawl_options
+def scan(targets: tuple[str, ...], targets_file: click.utils.LazyFile | None, fmt: str,
+         **options: object) -> None:
+    """Crawl TARGETs (domains, URLs or IDNs) and report names, licences, images and
+    evidence for each."""
+    lines = list(targets) + (targets_file.read().splitlines() if targets_file else [])
+    try:
+        parsed = parse_targets(lines)
+    except TargetError as exc:
+        raise UserError(str(exc)) from None
+    if not parsed:
+        raise UserError("no targets given")
+    overrides = crawl_overrides(**options)
+
+    from crawler.run import crawl_sites
+
+    snapshots: list[TargetSnapshot] = []
+
+    def show(snapshot: TargetSnapshot) -> None:
+        snapshots.append(snapshot)
+        if fmt == "jsonl":
+            click.echo(json.dumps(snapshot.to_dict(), ensure_ascii=False))
+
+    crawl_sites(parsed, overrides, show)
+    if fmt == "table":
+        from crawler.cli.tables import snapshot_table
+
+        snapshot_table(snapshots, Path(str(options["out"])))

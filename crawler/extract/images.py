@@ -1,0 +1,87 @@
+"""Which images of a page show who it is: favicons, touch icons, social images, logos
+(by class, id, alt, src or a logo-marked ancestor) and inline SVG logos."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawler.extract.text import clean_value
+
+_LOGO_MARK = re.compile(r"logo|brand|masthead|site-?name|site-?title", re.I)
+_ICON_RELS = {
+    "icon": "favicon", "shortcut": "favicon", "mask-icon": "favicon",
+    "apple-touch-icon": "apple-touch-icon", "apple-touch-icon-precomposed": "apple-touch-icon",
+}
+_SOCIAL = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+ROLE_ORDER = ("favicon", "apple-touch-icon", "logo", "svg-logo", "og-image")
+MAX_INLINE_SVG = 200_000
+
+
+@dataclass(frozen=True)
+class ImageCandidate:
+    url: str  # absolute URL (http, https or data:), or `inline-svg:N`
+    role: str
+    alt: str | None = None
+    svg: str | None = None  # markup of an inline SVG
+
+
+def _marked(element: Selector, levels: int = 3) -> bool:
+    """True when the element or one of its near ancestors is marked as a logo."""
+    node = element
+    for _ in range(levels + 1):
+        attributes = " ".join(node.attrib.get(key, "") for key in ("class", "id", "alt", "src", "title", "aria-label"))
+        if _LOGO_MARK.search(attributes):
+            return True
+        parents = node.xpath("..")
+        if not parents:
+            return False
+        node = parents[0]
+    return False
+
+
+def _absolute(base: str, link: str | None) -> str | None:
+    link = (link or "").strip()
+    if not link or link.startswith(("javascript:", "#", "about:")):
+        return None
+    url = urljoin(base, link)
+    return url if url.startswith(("http://", "https://", "data:image/")) else None
+
+
+def image_candidates(selector: Selector, base_url: str) -> list[ImageCandidate]:
+    """Identity images of a page, favicons first; `/favicon.ico` when none is declared."""
+    found: list[ImageCandidate] = []
+    for link in selector.xpath("//link[@rel][@href]"):
+        rels = link.attrib["rel"].lower().split()
+        role = next((_ICON_RELS[rel] for rel in rels if rel in _ICON_RELS), None)
+        url = _absolute(base_url, link.attrib["href"])
+        if role and url:
+            found.append(ImageCandidate(url, role))
+    if not any(candidate.role == "favicon" for candidate in found):
+        found.append(ImageCandidate(urljoin(base_url, "/favicon.ico"), "favicon"))
+    for meta in selector.xpath("//meta[@content]"):
+        key = (meta.attrib.get("property") or meta.attrib.get("name") or "").lower()
+        url = _absolute(base_url, meta.attrib["content"]) if key in _SOCIAL else None
+        if url:
+            found.append(ImageCandidate(url, "og-image"))
+    for img in selector.xpath("//img"):
+        source = img.attrib.get("src") or img.attrib.get("data-src") or img.attrib.get("data-original")
+        url = _absolute(base_url, source)
+        if url and _marked(img):
+            alt = clean_value(img.attrib.get("alt") or img.attrib.get("title")) or None
+            found.append(ImageCandidate(url, "logo", alt=alt))
+    svg_count = 0
+    for svg in selector.xpath("//*[local-name()='svg']"):
+        if svg.xpath("ancestor::*[local-name()='svg']") or not _marked(svg):
+            continue
+        markup = svg.get()
+        if len(markup) <= MAX_INLINE_SVG:
+            svg_count += 1
+            title = clean_value(svg.xpath("string(./*[local-name()='title'])").get()) or None
+            alt = title or clean_value(svg.attrib.get("aria-label")) or None
+            found.append(ImageCandidate(f"inline-svg:{svg_count}", "svg-logo", alt=alt, svg=markup))
+    unique = {candidate.url: candidate for candidate in reversed(found)}
+    return sorted(unique.values(), key=lambda c: (ROLE_ORDER.index(c.role), found.index(c)))

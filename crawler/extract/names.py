@@ -1,0 +1,94 @@
+"""The names a page gives its site: title, site-name metadata, JSON-LD, logo alt texts,
+copyright holder, sponsoring unit (主办单位), headings."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from parsel import Selector
+
+from crawler.extract.text import clean_value
+
+_META_NAMES = {
+    "og:site_name": "og:site_name",
+    "application-name": "application-name",
+    "apple-mobile-web-app-title": "application-name",
+}
+_ORG_TYPES = {"Organization", "NewsMediaOrganization", "WebSite", "Corporation"}
+_HOLDER = r"([\w\u3400-\u9fff（）()·&.\-' ]{2,40}?)"
+_YEARS = r"(?:\d{4}(?:\s*[-–—~]\s*\d{4})?\s*)?"
+_COPYRIGHT_PATTERNS = (
+    # 新华网版权所有 / 人民网 版权所有
+    re.compile(r"([\w\u3400-\u9fff（）()·]{2,30}?)\s*版权所有"),
+    # 版权所有：新华网 / 版权所有 © 2024 人民网
+    re.compile(rf"版权所有\s*[:：]?\s*(?:©|\(c\)|copyright)?\s*{_YEARS}([\w\u3400-\u9fff（）()·]{{2,30}})", re.I),
+    # Copyright © 2024 The Guardian. All rights reserved / © 2024 Le Monde
+    re.compile(rf"(?:copyright\s*(?:©|\(c\))?|©)\s*{_YEARS}(?:by\s+)?{_HOLDER}\s*(?=[.,|;]|all rights|版权|保留|$)", re.I | re.M),
+)
+_SPONSOR = re.compile(r"主办(?:单位)?\s*[:：]\s*([\w\u3400-\u9fff（）()·]{2,40})")
+_NOT_A_HOLDER = re.compile(r"^(?:\d+|all rights reserved|by|版权所有|本站|本网)$", re.I)
+
+
+def _meta_names(selector: Selector) -> Iterator[tuple[str, str]]:
+    for meta in selector.xpath("//meta[@content]"):
+        key = (meta.attrib.get("property") or meta.attrib.get("name") or "").strip().lower()
+        if key in _META_NAMES:
+            yield _META_NAMES[key], meta.attrib["content"]
+
+
+def _json_ld_names(selector: Selector) -> Iterator[str]:
+    for script in selector.xpath('//script[@type="application/ld+json"]/text()').getall()[:10]:
+        if len(script) > 200_000:
+            continue
+        try:
+            document = json.loads(script)
+        except ValueError:
+            continue
+        yield from _organisation_names(document, depth=0)
+
+
+def _organisation_names(node: object, depth: int) -> Iterator[str]:
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for child in node[:50]:
+            yield from _organisation_names(child, depth + 1)
+    elif isinstance(node, dict):
+        kinds = node.get("@type")
+        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        if kinds & _ORG_TYPES and isinstance(node.get("name"), str):
+            yield node["name"]
+        for key in ("publisher", "author", "sourceOrganization", "@graph", "isPartOf"):
+            if key in node:
+                yield from _organisation_names(node[key], depth + 1)
+
+
+def copyright_holders(text: str) -> list[str]:
+    """Who the copyright lines of a page's text name as holder."""
+    holders = []
+    for pattern in _COPYRIGHT_PATTERNS:
+        for match in pattern.finditer(text):
+            holder = clean_value(match.group(1)).strip(" .,-")
+            if len(holder) >= 2 and not _NOT_A_HOLDER.match(holder):
+                holders.append(holder)
+    return holders
+
+
+def extract_names(selector: Selector, text: str, url: str,
+                  logo_alts: list[str]) -> list[tuple[str, str]]:
+    """(value, source) pairs, in order of how much they say about identity, without
+    repeats of the same pair."""
+    found: list[tuple[str, str]] = []
+    found += [(value, source) for source, value in _meta_names(selector)]
+    found += [(name, "json-ld") for name in _json_ld_names(selector)]
+    title = selector.xpath("//title/text()").get()
+    if title:
+        found.append((title, "title"))
+    found += [(alt, "logo-alt") for alt in logo_alts]
+    found += [(holder, "copyright") for holder in copyright_holders(text)]
+    found += [(match.group(1), "sponsor") for match in _SPONSOR.finditer(text)]
+    found += [(" ".join(h1.split()), "h1") for h1 in selector.xpath("//h1").xpath("string()").getall()[:3]]
+    cleaned = ((clean_value(value), source) for value, source in found)
+    return list(dict.fromkeys(pair for pair in cleaned if pair[0]))

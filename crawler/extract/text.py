@@ -1,0 +1,63 @@
+"""Page text: decoding bytes whatever their declared charset, visible text, clean values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import charset_normalizer
+from parsel import Selector
+from w3lib.encoding import html_to_unicode, resolve_encoding
+
+MAX_VALUE_LENGTH = 200
+_SPACE = re.compile(r"\s+")
+# C0/C1 controls (NUL included) are dropped from values; bidi controls are kept and
+# shown escaped where names are displayed (see crawler.cli.display).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+_REPLACEMENT_SHARE = 0.01
+
+
+def _detect(body: bytes) -> str | None:
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(body[:65536]).best()
+    return best.encoding if best else None
+
+
+def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
+    """(text, encoding) of an HTML body: BOM, HTTP header, meta declaration, then
+    detection. A declaration that garbles the page (GBK bytes declared as UTF-8, say) is
+    overruled by detection."""
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    if text and text.count("\ufffd") > _REPLACEMENT_SHARE * len(text):
+        detected = _detect(body)
+        if detected and resolve_encoding(detected) != resolve_encoding(encoding):
+            candidate = body.decode(detected, errors="replace")
+            if candidate.count("\ufffd") < text.count("\ufffd"):
+                return candidate, detected
+    return text, encoding
+
+
+def clean_value(value: str | None, limit: int = MAX_VALUE_LENGTH) -> str:
+    """A scraped value made storable: NFC, controls removed, whitespace collapsed,
+    length capped (a 1 MB title becomes its first `limit` characters and an ellipsis)."""
+    if not value:
+        return ""
+    value = value[: limit * 4]
+    value = _SPACE.sub(" ", _CONTROLS.sub("", unicodedata.normalize("NFC", value))).strip()
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def visible_text(selector: Selector, limit: int = 500_000) -> str:
+    """The text a reader sees (scripts, styles and templates left out), one line per
+    block, capped at `limit` characters."""
+    skip = " or ".join(f"ancestor::{tag}" for tag in _INVISIBLE_TAGS)
+    parts = selector.xpath(f"//body//text()[not({skip})]").getall() or selector.xpath(
+        f"//text()[not({skip})]"
+    ).getall()
+    text = "\n".join(part.strip() for part in parts if part.strip())
+    return text[:limit]

@@ -1,0 +1,111 @@
+"""Item pipelines: decode and name the images, then write the evidence to disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crawler.evidence import new_run_id, safe_folder_name, write_atomically
+from crawler.items import TargetSnapshot
+from detectors.images import ImageError, load_image
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp", "ICO": "ico",
+               "BMP": "bmp", "SVG": "svg", "TIFF": "tif", "MPO": "jpg"}
+
+
+class ImageEvidencePipeline:
+    """Decodes every downloaded image safely (bombs and broken files become an error on
+    the image, never a crash) and names its evidence file by the sha256 of its bytes."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler.settings.getint("MASTHEAD_IMAGE_MAX_BYTES"))
+
+    def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
+        images = {image.url: image for image in item.images}
+        for blob in item.blobs:
+            image = images.get(blob.url) if blob.kind == "image" else None
+            if image is None:
+                continue
+            image.sha256 = hashlib.sha256(blob.content).hexdigest()
+            try:
+                decoded = load_image(blob.content, max_bytes=self.max_bytes)
+            except ImageError as exc:
+                image.error = str(exc)
+            else:
+                image.width, image.height, image.format = decoded.width, decoded.height, decoded.format
+            extension = _EXTENSIONS.get(image.format or "", "bin")
+            blob.name = f"images/{image.sha256}.{extension}"
+        return item
+
+
+class EvidencePipeline:
+    """Writes each target's evidence to `OUTPUT_DIR/evidence/<run-id>/<host>/`: pages as
+    received and as rendered, the screenshot, the images and `manifest.json` (URLs, fetch
+    times, statuses, sha256 of every file). The manifest is written last, atomically."""
+
+    def __init__(self, output_dir: Path, run_id: str):
+        self.output_dir = output_dir
+        self.run_id = run_id
+        self.run_dir = output_dir / "evidence" / run_id
+        self.folders_used: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        run_id = crawler.settings.get("MASTHEAD_RUN_ID") or new_run_id()
+        crawler.stats.set_value("masthead/run_id", run_id)
+        return cls(Path(crawler.settings.get("MASTHEAD_OUTPUT_DIR")), run_id)
+
+    def _folder(self, item: TargetSnapshot) -> Path:
+        name = base = safe_folder_name(item.host or item.target)
+        counter = 1
+        while name in self.folders_used:
+            counter += 1
+            name = f"{base}~{counter}"
+        self.folders_used.add(name)
+        return self.run_dir / name
+
+    def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
+        folder = self._folder(item)
+        item.run_id = self.run_id
+        item.evidence_dir = str(folder)
+        files, paths = [], {}
+        for blob in item.blobs:
+            if blob.name in paths:
+                continue  # the same image found twice
+            path = folder / blob.name
+            write_atomically(path, blob.content)
+            paths[blob.name] = str(path)
+            files.append({
+                "name": blob.name, "kind": blob.kind, "url": blob.url, "fetched_at": blob.fetched_at,
+                "status": blob.status, "content_type": blob.content_type, "bytes": len(blob.content),
+                "sha256": hashlib.sha256(blob.content).hexdigest(),
+            })
+            if blob.kind == "screenshot":
+                item.screenshot = str(path)
+        for image in item.images:
+            if image.sha256:
+                image.path = next((paths[name] for name in paths
+                                   if name.startswith(f"images/{image.sha256}.")), None)
+        item.blobs = []
+        manifest = {
+            "target": item.target, "run_id": self.run_id, "url": item.url,
+            "final_url": item.final_url, "status": item.status, "http_status": item.http_status,
+            "error": item.error, "redirects": item.redirects, "started_at": item.started_at,
+            "finished_at": item.finished_at, "files": files,
+        }
+        write_atomically(folder / "manifest.json",
+                         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+        return item

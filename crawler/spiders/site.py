@@ -1,0 +1,223 @@
+"""The `site` spider: for each target, what the site calls itself, what it looks like and
+which licences it shows — with the evidence.
+
+Each target's pages are fetched one after another (home page, its rendering, then a few
+identity pages, then its images), so that exactly one snapshot comes out per target
+however its fetches end; many targets are crawled side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.evidence import utc_now
+from crawler.extract import decode_html, extract_page
+from crawler.items import Blob, ImageSeen, TargetSnapshot
+from crawler.outcomes import failure_reason, http_outcome
+from crawler.spiders.visit import SiteVisit
+from crawler.targets import Target, parse_targets
+
+ERROR_STATUSES = list(range(400, 600))  # seen by callbacks: a 404 home page is a finding
+
+
+class SiteSpider(Spider):
+    name = "site"
+
+    def __init__(self, targets: str | list[str] | None = None, targets_file: str | None = None,
+                 render: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        lines = targets.split(",") if isinstance(targets, str) else list(targets or [])
+        if targets_file:
+            lines += Path(targets_file).read_text(encoding="utf-8").splitlines()
+        self.targets: list[Target] = parse_targets(lines)
+        if not self.targets:
+            raise ValueError("no targets: give -a targets=example.com,… or -a targets_file=FILE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        # Spider arguments become settings before add-ons read them (crawler.addons).
+        if kwargs.get("render"):
+            crawler.settings.set("MASTHEAD_RENDER", kwargs["render"], priority="spider")
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    @property
+    def rendering(self) -> str:
+        return self.settings.get("MASTHEAD_RENDER")
+
+    async def start(self) -> AsyncIterator[Request]:
+        for target in self.targets:
+            visit = SiteVisit.begin(target, self.settings)
+            yield self._fetch(target.url, visit, self.parse_home, self.home_failed)
+
+    # --- requests ------------------------------------------------------------------------
+    def _fetch(self, url: str, visit: SiteVisit, callback: Any, errback: Any, **meta: Any) -> Request:
+        meta.setdefault("handle_httpstatus_list", ERROR_STATUSES)
+        return Request(url, callback=callback, errback=errback, dont_filter=True,
+                       cb_kwargs={"visit": visit}, meta=meta)
+
+    def _render(self, url: str, visit: SiteVisit, role: str) -> Request:
+        return self._fetch(
+            url, visit, self.parse_rendered, self.render_failed,
+            playwright=True, playwright_include_page=True, masthead_role=role,
+            playwright_page_goto_kwargs={"wait_until": "domcontentloaded"},
+        )
+
+    def _wants_render(self, role: str, identity: Any) -> bool:
+        if self.rendering == "never":
+            return False
+        if role == "home" or self.rendering == "always":
+            return True  # the home page is always rendered (and screenshotted) when possible
+        return identity.javascript_shell or identity.lacks_identity
+
+    def _next(self, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
+        """The next fetch of this target, or its finished snapshot."""
+        if visit.out_of_time():
+            visit.note_time_cap()
+        else:
+            url = visit.next_page()
+            if url is not None:
+                yield self._fetch(url, visit, self.parse_identity, self.identity_failed)
+                return
+            candidate = visit.next_image()
+            while candidate is not None and not candidate.url.startswith(("http://", "https://")):
+                visit.keep_inline_image(candidate)
+                candidate = visit.next_image()
+            if candidate is not None:
+                yield self._fetch(candidate.url, visit, self.parse_image, self.image_failed,
+                                  download_maxsize=visit.image_max_bytes,
+                                  masthead_image=candidate, handle_httpstatus_list=ERROR_STATUSES)
+                return
+        yield visit.finish()
+
+    # --- home page -----------------------------------------------------------------------
+    def parse_home(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
+        visit.arrived(response)
+        status, reason = http_outcome(response.status)
+        if status != "ok":
+            visit.fail(status, reason)
+            yield visit.finish()
+            return
+        identity = self._read_page(response, visit, role="home", name="home.html")
+        if identity is None:
+            yield visit.finish()
+            return
+        if self._wants_render("home", identity):
+            yield self._render(response.url, visit, "home")
+        else:
+            yield from self._next(visit)
+
+    def home_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
+        visit: SiteVisit = failure.request.cb_kwargs["visit"]
+        reason = failure_reason(failure)
+        fallback = visit.target.fallback_url
+        if fallback and failure.request.url == visit.target.url and not failure.check(IgnoreRequest):
+            self.logger.info("%s: %s over https, trying http", visit.target.text, reason)
+            visit.snapshot.url = fallback
+            yield self._fetch(fallback, visit, self.parse_home, self.home_failed)
+            return
+        blocked = failure.check(IgnoreRequest) and "robots" in reason.lower()
+        visit.fail("blocked" if blocked else "error", reason)
+        yield visit.finish()
+
+    # --- identity pages ------------------------------------------------------------------
+    def parse_identity(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
+        if response.status >= 400:
+            visit.record_page(response.url, response.status, False, role="identity",
+                              error=http_outcome(response.status)[1])
+            yield from self._next(visit)
+            return
+        identity = self._read_page(response, visit, role="identity",
+                                   name=f"page-{visit.pages_fetched + 1}.html")
+        if identity is not None and self._wants_render("identity", identity):
+            yield self._render(response.url, visit, "identity")
+        else:
+            yield from self._next(visit)
+
+    def identity_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
+        visit: SiteVisit = failure.request.cb_kwargs["visit"]
+        visit.record_page(failure.request.url, None, False, role="identity",
+                          error=failure_reason(failure))
+        yield from self._next(visit)
+
+    def _read_page(self, response: Response, visit: SiteVisit, role: str, name: str) -> Any:
+        """Keep the page as received and absorb what it says; None when it is no HTML."""
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        visit.keep(Blob(name, "page", response.url, response.body, utc_now(),
+                        response.status, content_type or None))
+        if content_type and not content_type.lower().startswith(("text/html", "application/xhtml", "text/plain")):
+            visit.record_page(response.url, response.status, False, role=role,
+                              error=f"not an HTML page ({content_type.split(';')[0]})")
+            if role == "home":
+                visit.fail("error", f"not an HTML page ({content_type.split(';')[0]})")
+            return None
+        text, encoding = decode_html(response.body, content_type or None)
+        visit.record_page(response.url, response.status, False, role=role, encoding=encoding)
+        identity = extract_page(text, response.url, link_limit=visit.max_pages)
+        visit.absorb(identity, response.url)
+        return identity
+
+    # --- rendered pages ------------------------------------------------------------------
+    async def parse_rendered(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
+        role = response.meta["masthead_role"]
+        page = response.meta["playwright_page"]
+        html, screenshot, error = response.text, None, None
+        try:
+            try:
+                await page.wait_for_load_state("load", timeout=visit.settle_ms * 2)
+            except Exception:  # noqa: BLE001 - a page that never finishes loading is still read
+                pass
+            await page.wait_for_timeout(visit.settle_ms)
+            html = await page.content()
+            if role == "home":
+                screenshot = await page.screenshot(type="png", timeout=visit.render_timeout_ms)
+        except Exception as exc:  # noqa: BLE001 - Playwright raises many kinds; all end the same
+            error = f"render: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+        finally:
+            await page.close()
+        stem = "home" if role == "home" else f"page-{visit.pages_fetched}"
+        visit.keep(Blob(f"{stem}.rendered.html", "rendered-page", response.url,
+                        html.encode("utf-8"), utc_now(), response.status, "text/html; charset=utf-8"))
+        if screenshot:
+            visit.keep(Blob("screenshot.png", "screenshot", response.url, screenshot, utc_now(),
+                            response.status, "image/png"))
+        visit.record_page(response.url, response.status, True, role=role, encoding="utf-8", error=error)
+        visit.absorb(extract_page(html, response.url, link_limit=visit.max_pages), response.url)
+        for item in self._next(visit):
+            yield item
+
+    async def render_failed(self, failure: Failure) -> AsyncIterator[Request | TargetSnapshot]:
+        page = failure.request.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        visit: SiteVisit = failure.request.cb_kwargs["visit"]
+        visit.record_page(failure.request.url, None, True, role=failure.request.meta["masthead_role"],
+                          error=f"render: {failure_reason(failure)}")
+        for item in self._next(visit):
+            yield item
+
+    # --- images --------------------------------------------------------------------------
+    def parse_image(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
+        candidate = response.meta["masthead_image"]
+        if response.status >= 400:
+            visit.add_image(ImageSeen(candidate.url, candidate.role, visit.image_page(candidate),
+                                      alt=candidate.alt, error=http_outcome(response.status)[1]))
+        else:
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+            visit.keep_image(candidate, response.body, response.status, content_type)
+        yield from self._next(visit)
+
+    def image_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
+        visit: SiteVisit = failure.request.cb_kwargs["visit"]
+        candidate = failure.request.meta["masthead_image"]
+        visit.add_image(ImageSeen(candidate.url, candidate.role, visit.image_page(candidate),
+                                  alt=candidate.alt, error=failure_reason(failure)))
+        yield from self._next(visit)
+
