@@ -1,0 +1,87 @@
+"""Names against registry names: variants caught, benign near-misses left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.names import NameDetector, segments
+from detectors.profile import ShownName, TargetProfile
+from detectors.registry import Registry
+
+ORGS = [
+    {"id": "people", "name": "人民日报社", "names": ["人民日报", "人民网", "People's Daily"],
+     "type": "newspaper", "domains": ["people.com.cn"]},
+    {"id": "xinhua", "name": "新华通讯社", "names": ["新华社", "新华网", "新华", "Xinhua News Agency"],
+     "type": "agency", "domains": ["news.cn"]},
+    {"id": "gmw", "name": "光明日报", "names": ["光明网"], "type": "newspaper", "domains": ["gmw.cn"]},
+    {"id": "huanqiu", "name": "环球时报", "names": ["环球网", "Global Times"], "type": "newspaper",
+     "domains": ["huanqiu.com"]},
+    {"id": "guardian", "name": "The Guardian", "names": ["Guardian", "卫报"], "type": "newspaper",
+     "domains": ["theguardian.com"]},
+    {"id": "wapo", "name": "The Washington Post", "names": ["Washington Post"], "type": "newspaper",
+     "domains": ["washingtonpost.com"]},
+    {"id": "cnn", "name": "CNN", "type": "broadcaster", "domains": ["cnn.com"]},
+]
+
+
+@pytest.fixture(scope="module")
+def detector(tmp_path_factory) -> NameDetector:
+    import yaml
+
+    path = tmp_path_factory.mktemp("registry") / "registry.yaml"
+    path.write_text(yaml.safe_dump({"organisations": ORGS}, allow_unicode=True), encoding="utf-8")
+    return NameDetector(Registry.load([path]))
+
+
+def best(detector: NameDetector, name: str, source: str = "og:site_name") -> tuple[str | None, str | None, int]:
+    findings = detector.detect(TargetProfile(target="t", names=[ShownName(name, source, "https://t/")]))
+    if not findings:
+        return None, None, 0
+    return findings[0].org_id, findings[0].kind, findings[0].score
+
+
+@pytest.mark.parametrize(
+    ("name", "org", "kind"),
+    [
+        ("人民日报", "people", "exact_name"),
+        ("人民日報", "people", "exact_name"),  # traditional
+        ("人 民 日 报", "people", "exact_name"),  # spaced out
+        ("ＰＥＯＰＬＥ’Ｓ ＤＡＩＬＹ", "people", "exact_name"),  # full width
+        ("入民日报", "people", "lookalike_name"),
+        ("人民曰报", "people", "lookalike_name"),
+        ("新华杜", "xinhua", "lookalike_name"),
+        ("人民日报官方客户端", "people", "combo_name"),
+        ("入民日报新闻网", "people", "combo_name"),
+        ("人名日报", "people", "initials_swap"),
+        ("新化社", "xinhua", "homophone_name"),
+        ("Guardian News", "guardian", "combo_name"),
+        ("Washingtn Post", "wapo", "fuzzy_name"),
+        ("CNN Live", "cnn", "combo_name"),
+        ("Xinhua Nеws Agency", "xinhua", "exact_name"),  # Cyrillic е
+    ],
+)
+def test_variants_of_genuine_names_are_caught(detector: NameDetector, name: str, org: str, kind: str) -> None:
+    found_org, found_kind, score = best(detector, name)
+    assert (found_org, found_kind) == (org, kind)
+    assert score >= 70
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["新华路小学", "人民公园", "光明眼镜", "环球影城", "Daily Grind Coffee", "Post Office Supplies",
+     "Guardian Angels Insurance", "新华书店", "人民医院", "光明乳业", "环球旅行社"],
+)
+def test_benign_near_misses_stay_below_the_threshold(detector: NameDetector, name: str) -> None:
+    assert best(detector, name)[2] < 70
+
+
+def test_a_title_is_judged_by_its_segments(detector: NameDetector) -> None:
+    assert segments("埃洛普离职：微软卧底成弃儿？_网易财经") == ["埃洛普离职", "微软卧底成弃儿？", "网易财经"]
+    assert best(detector, "人民日报发表评论员文章_网易新闻", "title")[2] < 70
+    assert best(detector, "要闻 - 人民网", "title")[:2] == ("people", "exact_name")
+
+
+def test_findings_explain_what_matched(detector: NameDetector) -> None:
+    finding = detector.detect(TargetProfile("t", names=[ShownName("入民日报", "title", "https://x.top/")]))[0]
+    assert finding.explanation == "The title “入民日报” is, with look-alike characters (入 for 人), “人民日报” of 人民日报社."
+    assert finding.evidence == ({"source": "title", "url": "https://x.top/", "value": "入民日报"},)
