@@ -1,0 +1,284 @@
+"""The domain detector: a target's host against every organisation's official domains.
+
+A host that is an official domain or under one is official. Otherwise `DomainIndex`
+(detectors.domain_index, where the score scale is documented) finds look-alikes: typos,
+homoglyphs, IDN look-alikes, combosquats, suffix swaps, the brand in front of another
+domain, the pinyin of Chinese names. This module holds what the index is built from — the
+vocabulary of affixes, edit classification, look-alike folding, the public-suffix split —
+and the detector. Chinese IDN labels (新华网.com) are names, not spellings: `idn_labels`
+returns them for the engine to hand to the name detector.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import idna
+import tldextract
+
+from detectors.findings import Finding
+from detectors.hostnames import HostnameError, normalise_host, to_unicode
+from detectors.profile import TargetProfile
+from detectors.registry import Registry
+from detectors.text import fold, has_cjk
+
+if TYPE_CHECKING:
+    from detectors.domain_index import DomainIndex
+
+DISTINCT, WORD, FOUR, SHORT, TINY, GENERIC, WEAK = range(7)
+TIERS = ("distinct", "word", "four", "short", "tiny", "generic", "weak")
+# What impostors put around a brand: news words (English, pinyin), platform words, country
+# and language codes, suffix pieces; digit runs are allowed too.
+AFFIXES = frozenset("""news daily times online official live tv media press today world global info
+    web app net site portal home hub now new latest breaking report post journal herald tribune
+    headline headlines update updates plus channel network group video radio mobile edition
+    english chinese intl international asia xinwen ribao baodao zixun wang zhongguo zhonghua
+    china guoji haiwai zaixian guanwang shipin cn hk tw mo us uk de fr it es ru jp kr sg au ca
+    in eu en zh www wap com org co gov the my 24h""".split())
+_CORE_AFFIXES = sorted((a for a in AFFIXES if len(a) >= 3), key=len, reverse=True)
+_VOWELS = frozenset("aeiou")
+_QWERTY = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
+    "12wa 3esaq2 4rdsw3 5tfde4 6ygfr5 7uhgt6 8ijhy7 9okju8 0plki9 lo0 qwsz edxzaw rfcxse "
+    "tgvcdr yhbvft ujnbgy ikmnhu olmji kop asx zsdc xdfv cfgb vghn bhjm njk 2q 3wq1 4ew2 "
+    "5re3 6tr4 7yt5 8uy6 9iu7 0oi8 po9").split()))
+# detectors.text.ascii_skeleton for lower-case ASCII labels, as one translate (hot path).
+_SKELETON = str.maketrans("01i538", "ollseb")
+_EXTRA_LOOKALIKES = {"ь": "b", "ԍ": "g", "к": "k", "м": "m", "т": "t", "ə": "a", "ʒ": "3",
+                     "ƻ": "2", "ƽ": "5", "ĸ": "k", "ŋ": "n", "æ": "ae", "œ": "oe", "ß": "ss"}
+_LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
+
+
+@dataclass(frozen=True)
+class DomainMatch:
+    org_id: str
+    kind: str  # official | suffix_swap | homoglyph | idn_homoglyph | typo kinds | combosquat | …
+    score: int  # 0–100; official = 100
+    official_domain: str  # the registry domain it relates to
+    detail: str  # short human detail
+
+
+@lru_cache(maxsize=1)
+def common_words() -> dict[str, float]:
+    """ASCII words with Zipf frequency ≥ 3 in English, German, French, Spanish, Italian
+    or Portuguese, with their highest frequency (wordfreq's bundled small lists)."""
+    import wordfreq  # ~1 s to load, once per process
+
+    found: dict[str, float] = {}
+    for lang in ("en", "de", "fr", "es", "it", "pt"):
+        for word, freq in wordfreq.get_frequency_dict(lang, "small").items():
+            zipf = math.log10(freq) + 9
+            if zipf >= 3 and word.isascii() and word.isalnum() and zipf > found.get(word, 0):
+                found[word] = zipf
+    return found
+
+
+def skeleton(label: str) -> str:
+    """`detectors.text.ascii_skeleton` of a lower-case ASCII label without hyphens."""
+    if "rn" in label or "vv" in label or "cl" in label:
+        label = label.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+    return label.translate(_SKELETON)
+
+
+def deletions(text: str) -> list[str]:
+    """The text and every string one deletion away (a SymSpell neighbourhood)."""
+    return [text] + [text[:i] + text[i + 1:] for i in range(len(text))]
+
+
+def edit_kind(key: str, label: str) -> tuple[str, str] | None:
+    """Classify a Damerau–Levenshtein distance-1 edit turning `key` into `label`."""
+    n, m = len(key), len(label)
+    if key == label or abs(n - m) > 1:
+        return None
+    i = next((i for i, (a, b) in enumerate(zip(key, label)) if a != b), min(n, m))
+    if n == m and key[i + 1:] == label[i + 1:]:
+        a, b = key[i], label[i]
+        kind = ("bitflip" if (ord(a) ^ ord(b)).bit_count() == 1 else
+                "keyboard" if b in _QWERTY.get(a, "") else
+                "vowel_swap" if a in _VOWELS and b in _VOWELS else "substitution")
+        return kind, f"one letter changed ({a}→{b})"
+    if n == m and i + 1 < n and key[i] == label[i + 1] and key[i + 1] == label[i] and key[i + 2:] == label[i + 2:]:
+        return "transposition", f"letters swapped ({key[i:i + 2]}→{label[i:i + 2]})"
+    if m == n + 1 and key[i:] == label[i + 1:]:
+        c = label[i]
+        if c in (key[i - 1:i], key[i:i + 1]):
+            return "repetition", f"letter doubled ({c}→{c}{c})"
+        return "insertion", f"letter added ('{c}')"
+    if m == n - 1 and key[i + 1:] == label[i:]:
+        return "omission", f"letter left out ('{key[i]}')"
+    return None
+
+
+@lru_cache(maxsize=65536)
+def affix_split(text: str) -> tuple[str, ...] | None:
+    """`text` cut into affix words and digit runs (`newsonline24` → news, online, 24), or
+    None when it does not cut fully. Empty text cuts into nothing."""
+    if not text or text.isdigit():
+        return (text,) if text else ()
+    for end in range(min(len(text), 13), 0, -1):
+        head = text[:end]
+        if head in AFFIXES or head.isdigit():
+            rest = affix_split(text[end:])
+            if rest is not None:
+                return (head, *rest)
+    return None
+
+
+def tier(key: str) -> int:
+    """How much a look-alike of `key` proves. *distinct*: five or more letters, not a common
+    word; a compound counts by its core (`kankanews` by `kanka`, `ynet` by `y`). *word*: a
+    common word of six or more letters (people, spiegel). *four*: four letters, a core of
+    two or three, or news words only (cctv, nytimes, chinadaily). *short*: three (bbc, 163).
+    *tiny*: two (dw, qq). *generic*: a news word, or a common word of four or five letters
+    (now, news, welt, bild). Common: Zipf ≥ 4 in one of the languages of `common_words`.
+    *weak* (initials, abbreviations) is set by the index, not here."""
+    if key in AFFIXES:
+        return GENERIC  # a news word is no brand (now.com)
+    if len(key) >= 4 and common_words().get(key, 0) >= 4:
+        return WORD if len(key) >= 6 else GENERIC
+    core = _core(key)
+    if core is None:
+        return FOUR  # affix words only: chinadaily, globaltimes
+    if core != key:
+        return DISTINCT if len(core) >= 4 else FOUR if len(core) >= 2 else SHORT
+    return DISTINCT if len(key) >= 5 else (TINY, TINY, TINY, SHORT, FOUR)[len(key)]
+
+
+def _core(key: str) -> str | None:
+    """`key` without the affix words that start or end it (kankanews → kanka, ynet → y),
+    or None when it is made of affix words only (chinanews)."""
+    while True:
+        for affix in _CORE_AFFIXES:
+            if len(key) > len(affix) and (key.endswith(affix) or key.startswith(affix)):
+                key = key[: -len(affix)] if key.endswith(affix) else key[len(affix):]
+                if affix_split(key) is not None:
+                    return None
+                break
+        else:
+            return key
+
+
+def latin_lookalike(label: str) -> str | None:
+    """The ASCII a Unicode label imitates (TR39 confusables, accents and hooks dropped:
+    `рeоple` → `people`), or None when some character imitates no ASCII."""
+    out = []
+    for char in fold(label):
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        if not base.isascii():
+            found = _LATIN_NAME.match(unicodedata.name(char, ""))
+            base = found.group(1).lower() if found else _EXTRA_LOOKALIKES.get(char, "")
+        if not base:
+            return None
+        out.append(base)
+    return "".join(out) or None
+
+
+def idn_unicode(label: str) -> str | None:
+    """The Unicode form of a punycode label (None when it is not valid IDNA)."""
+    try:
+        return idna.decode(label)
+    except (idna.IDNAError, UnicodeError):
+        return None
+
+
+class PublicSuffixes:
+    """Registrable-domain split on tldextract's bundled list (with private suffixes, as
+    `detectors.hostnames`), a few µs a host instead of 20. Build it with `shared()`."""
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def shared(cls) -> PublicSuffixes:
+        return cls()
+
+    def __init__(self) -> None:
+        extract = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
+        self.exact: set[str] = set()
+        self.wild: set[str] = set()  # parents of `*.` rules
+        self.exceptions: set[str] = set()
+        for rule in extract.tlds:
+            target = self.exceptions if rule.startswith("!") else self.wild if rule.startswith("*.") else self.exact
+            try:
+                target.add(idna.encode(rule.lstrip("!").removeprefix("*."), uts46=True).decode("ascii"))
+            except idna.IDNAError:
+                continue
+
+    def registrable(self, host: str) -> str:
+        """The registrable domain (`detectors.hostnames.registrable_domain`)."""
+        _, label, suffix = self.split(host)
+        return f"{label}.{suffix}" if suffix else label
+
+    def split(self, host: str) -> tuple[str, str, str]:
+        """(subdomain part, label, public suffix) of a normalised host; ("", first label,
+        rest) when it has no known suffix."""
+        start, previous = 0, -1
+        while True:
+            rest, dot = host[start:], host.find(".", start)
+            if rest in self.exceptions:
+                previous, start = start, dot + 1
+                break
+            if rest in self.exact or (dot >= 0 and host[dot + 1:] in self.wild):
+                break
+            if dot < 0:
+                previous = -1
+                break
+            previous, start = start, dot + 1
+        if previous < 0:
+            label, _, suffix = host.partition(".")
+            return "", label, suffix
+        return host[: max(previous - 1, 0)], host[previous:start - 1], host[start:]
+
+
+def idn_labels(host: str) -> list[str]:
+    """The decoded labels of a punycode host that contain Chinese characters."""
+    decoded = (idn_unicode(label) for label in host.split(".") if label.startswith("xn--"))
+    return [label for label in decoded if label and has_cjk(label)]
+
+
+def _host_of(profile: TargetProfile) -> str | None:
+    if profile.host:
+        return profile.host  # already normalised (punycode) by whoever built the profile
+    text = profile.target.strip()
+    if "/" in text or ":" in text:
+        text = urlsplit(text if "://" in text else "//" + text).hostname or ""
+    try:
+        return normalise_host(text)
+    except HostnameError:
+        return None
+
+
+class DomainDetector:
+    """The target's host against every organisation's official domains."""
+
+    name = "domain"
+    description = ("the target's domain against every organisation's official domains: official, typos, "
+                   "look-alike characters, IDN, combosquats, suffix swaps, brand as subdomain, pinyin")
+
+    def __init__(self, registry: Registry, index: DomainIndex | None = None):
+        from detectors.domain_index import DomainIndex  # it imports this module's helpers
+
+        self.registry = registry
+        self.index = index or DomainIndex.from_registry(registry)
+
+    def detect(self, profile: TargetProfile) -> list[Finding]:
+        host = _host_of(profile)
+        return [self.finding(host, match) for match in self.index.lookup(host)] if host else []
+
+    def finding(self, host: str, match: DomainMatch) -> Finding:
+        """A match as a finding that names the host, the official domain and the organisation."""
+        org = self.registry.get(match.org_id)
+        org_name = org.name if org else match.org_id
+        shown = to_unicode(host) if "xn--" in host else host
+        if match.kind == "official":
+            where = "is" if host == match.official_domain else f"is under {match.official_domain},"
+            kind, explanation = "official_domain", f"{shown} {where} an official domain of {org_name}."
+        else:
+            kind = match.kind
+            explanation = f"{shown} looks like {match.official_domain} of {org_name}: {match.detail}."
+        return Finding(detector=self.name, kind=kind, score=match.score, org_id=match.org_id,
+                       explanation=explanation, matched=host, reference=match.official_domain,
+                       evidence=({"host": host},))

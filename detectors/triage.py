@@ -1,0 +1,65 @@
+"""Triage without crawling: verdicts for bare domains, names or image files. What
+`masthead check` prints, one record per input, each with target, verdict, org_id,
+org_name, score, reasons (and error, for an input that cannot be checked)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from detectors.engine import build_engine
+from detectors.findings import Verdict
+from detectors.hostnames import HostnameError, normalise_host
+from detectors.images import ImageError, load_image_file
+from detectors.profile import ShownImage, ShownName, TargetProfile
+from detectors.registry import Registry
+
+
+def _record(target: str, verdict: Verdict | None, error: str | None = None) -> dict[str, Any]:
+    if verdict is None:
+        return {"target": target, "verdict": None, "org_id": None, "org_name": None,
+                "score": None, "reasons": [], "error": error}
+    return {"target": target, **verdict.to_dict(), "error": None}
+
+
+def host_of(text: str) -> str:
+    """The host of a domain or URL line, normalised (raises HostnameError)."""
+    value = text.strip()
+    host = urlsplit(value if "://" in value else f"//{value}").hostname or ""
+    return normalise_host(host)
+
+
+def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    engine = build_engine(registry, ("domain", "name"))
+    for line in lines:
+        try:
+            host = host_of(line)
+        except HostnameError as exc:
+            yield _record(line, None, str(exc))
+            continue
+        yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
+
+
+def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    engine = build_engine(registry, ("name", "news_branding"))
+    for line in lines:
+        yield _record(line, engine.analyse(TargetProfile(target=line, names=[ShownName(line)])))
+
+
+def check_logos(registry: Registry, paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    engine = build_engine(registry, ("logo",))
+    for path in paths:
+        try:
+            load_image_file(path)  # a broken image is an error to report, not a clean verdict
+            sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError as exc:
+            yield _record(str(path), None, f"cannot read: {exc.strerror or exc}")
+            continue
+        except ImageError as exc:
+            yield _record(str(path), None, str(exc))
+            continue
+        image = ShownImage(Path(path), "logo", None, sha256)
+        yield _record(str(path), engine.analyse(TargetProfile(target=str(path), images=[image])))
