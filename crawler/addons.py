@@ -8,6 +8,7 @@ import logging
 from scrapy.settings import BaseSettings
 
 from crawler.browser import BrowserNotFound, launch_options
+from crawler.evidence import new_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +34,20 @@ class RenderingAddon:
             if mode == "always":
                 raise
             logger.warning("%s: crawling without rendering", exc)
-            settings.set("MASTHEAD_RENDER", "never", priority="addon")
+            settings.set("MASTHEAD_RENDER", "never", priority=settings.getpriority("MASTHEAD_RENDER"))
             return
         settings.set("DOWNLOAD_HANDLERS", {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
                      priority="addon")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="addon")
         timeout_ms = int(settings.getfloat("MASTHEAD_RENDER_TIMEOUT") * 1000)
         settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", timeout_ms, priority="addon")
+
+
+class RunAddon:
+    """Gives the crawl its run id (`MASTHEAD_RUN_ID`, unless given, e.g. by `--resume`)
+    before any component reads it: evidence folders and the store share it."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not settings.get("MASTHEAD_RUN_ID"):
+            priority = settings.getpriority("MASTHEAD_RUN_ID") or 0
+            settings.set("MASTHEAD_RUN_ID", new_run_id(), priority=priority)

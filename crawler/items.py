@@ -103,6 +103,13 @@ class TargetSnapshot:
     screenshot: str | None = None
     rendered: bool = False
     evidence_dir: str | None = None
+    evidence_files: list[dict[str, Any]] = field(default_factory=list)  # as in manifest.json, with path
+    verdict: str | None = None  # set by the detection pipeline (see detectors.engine)
+    org_id: str | None = None
+    org_name: str | None = None
+    score: int | None = None
+    reasons: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
     run_id: str | None = None
     started_at: str | None = None
     finished_at: str | None = None

@@ -8,8 +8,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.evidence import new_run_id, safe_folder_name, write_atomically
+from crawler.evidence import safe_folder_name, write_atomically
 from crawler.items import TargetSnapshot
+from crawler.store import Store, default_db_url
 from detectors.images import ImageError, load_image
 
 if TYPE_CHECKING:
@@ -64,14 +65,22 @@ class EvidencePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        run_id = crawler.settings.get("MASTHEAD_RUN_ID") or new_run_id()
-        crawler.stats.set_value("masthead/run_id", run_id)
-        return cls(Path(crawler.settings.get("MASTHEAD_OUTPUT_DIR")), run_id)
+        return cls(Path(crawler.settings.get("MASTHEAD_OUTPUT_DIR")), crawler.settings["MASTHEAD_RUN_ID"])
+
+    def _taken(self, name: str, target: str) -> bool:
+        """In use by another target of this run (in this process, or before a resume)."""
+        if name in self.folders_used:
+            return True
+        manifest = self.run_dir / name / "manifest.json"
+        try:
+            return json.loads(manifest.read_text(encoding="utf-8")).get("target") != target
+        except (OSError, ValueError):
+            return False
 
     def _folder(self, item: TargetSnapshot) -> Path:
         name = base = safe_folder_name(item.host or item.target)
         counter = 1
-        while name in self.folders_used:
+        while self._taken(name, item.target):
             counter += 1
             name = f"{base}~{counter}"
         self.folders_used.add(name)
@@ -89,7 +98,7 @@ class EvidencePipeline:
             write_atomically(path, blob.content)
             paths[blob.name] = str(path)
             files.append({
-                "name": blob.name, "kind": blob.kind, "url": blob.url, "fetched_at": blob.fetched_at,
+                "name": blob.name, "path": str(path), "kind": blob.kind, "url": blob.url, "fetched_at": blob.fetched_at,
                 "status": blob.status, "content_type": blob.content_type, "bytes": len(blob.content),
                 "sha256": hashlib.sha256(blob.content).hexdigest(),
             })
@@ -100,12 +109,44 @@ class EvidencePipeline:
                 image.path = next((paths[name] for name in paths
                                    if name.startswith(f"images/{image.sha256}.")), None)
         item.blobs = []
+        item.evidence_files = files
         manifest = {
             "target": item.target, "run_id": self.run_id, "url": item.url,
             "final_url": item.final_url, "status": item.status, "http_status": item.http_status,
             "error": item.error, "redirects": item.redirects, "started_at": item.started_at,
-            "finished_at": item.finished_at, "files": files,
+            "finished_at": item.finished_at,
+            "files": [{key: value for key, value in entry.items() if key != "path"} for entry in files],
         }
         write_atomically(folder / "manifest.json",
                          json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
         return item
+
+
+class StorePipeline:
+    """Records each finished target in the store, in one transaction, and keeps the run's
+    start, end, status and counts (see crawler.store)."""
+
+    def __init__(self, crawler: Crawler, store: Store):
+        self.crawler, self.store = crawler, store
+        self.run_id = crawler.settings["MASTHEAD_RUN_ID"]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        url = settings.get("MASTHEAD_DB") or default_db_url(settings.get("MASTHEAD_OUTPUT_DIR"))
+        return cls(crawler, Store(url))
+
+    def open_spider(self) -> None:
+        targets = [target.text for target in self.crawler.spider.targets]
+        self.store.start_run(self.run_id, self.crawler.settings.get("MASTHEAD_RUN_KIND"), targets,
+                             self.crawler.settings.get("MASTHEAD_WATCHLIST"))
+
+    def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
+        if not self.store.record(self.run_id, item):
+            logger.warning("%s: already recorded in run %s; not stored twice", item.target, self.run_id)
+        return item
+
+    def close_spider(self) -> None:
+        status = self.store.finish_run(self.run_id)
+        logger.info("run %s %s", self.run_id, status)
+        self.store.dispose()

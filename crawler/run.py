@@ -13,10 +13,19 @@ from crawler.targets import Target
 logger = logging.getLogger(__name__)
 
 
+def _robots_failure_is_news(record: logging.LogRecord) -> bool:
+    """A site that cannot serve robots.txt is reported as the target's own error; Scrapy's
+    error with a traceback for it is only noise."""
+    if record.levelno >= logging.ERROR and str(record.msg).startswith("Error downloading"):
+        record.levelno, record.levelname, record.exc_info, record.exc_text = logging.INFO, "INFO", None, None
+    return True
+
+
 def crawl_sites(targets: Sequence[Target], overrides: dict[str, Any],
                 on_snapshot: Callable[[TargetSnapshot], None]) -> dict[str, Any]:
     """Crawl `targets` in this process; call `on_snapshot` as each target finishes; return
-    the crawl's stats. Every target gets a snapshot, even one the crawl lost."""
+    the crawl's stats (with its run id). Every target gets a snapshot, even one the crawl
+    lost."""
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -26,6 +35,8 @@ def crawl_sites(targets: Sequence[Target], overrides: dict[str, Any],
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update(overrides, priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # the CLI's handler logs
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_robots_failure_is_news)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
     finished: set[str] = set()
@@ -43,4 +54,6 @@ def crawl_sites(targets: Sequence[Target], overrides: dict[str, Any],
             logger.error("%s: the crawl ended without a result for this target", target.text)
             on_snapshot(TargetSnapshot(target=target.text, url=target.url, status="error",
                                        error="the crawl ended without a result (see the log)"))
-    return crawler.stats.get_stats()
+    stats = crawler.stats.get_stats()
+    stats["masthead/run_id"] = crawler.settings.get("MASTHEAD_RUN_ID")
+    return stats

@@ -9,7 +9,11 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- Masthead --------------------------------------------------------------------------
 MASTHEAD_OUTPUT_DIR = "output"  # evidence goes to OUTPUT_DIR/evidence/<run-id>/<host>/
-MASTHEAD_RUN_ID = None  # generated when the crawl starts
+MASTHEAD_RUN_ID = None  # generated when the crawl starts (crawler.addons.RunAddon)
+MASTHEAD_RUN_KIND = "scan"  # scan | crawl
+MASTHEAD_WATCHLIST = None  # the watch list a crawl came from (what --resume looks for)
+MASTHEAD_DB = None  # SQLAlchemy URL; default: sqlite:///OUTPUT_DIR/masthead.db
+MASTHEAD_REGISTRY = []  # registry YAML files; empty: the bundled seeds/registry.yaml
 MASTHEAD_PROXY = None  # http://host:port, used by Scrapy's downloader and by Chromium
 MASTHEAD_RENDER = "auto"  # auto | always | never
 MASTHEAD_MAX_PAGES_PER_SITE = 5  # home page included
@@ -38,6 +42,7 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 2
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the target's error says it; no traceback for a dead site
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 DOWNLOADER_MIDDLEWARES = {
@@ -48,8 +53,10 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.ImageEvidencePipeline": 100,
     "crawler.pipelines.EvidencePipeline": 200,
+    "crawler.detection.DetectionPipeline": 300,
+    "crawler.pipelines.StorePipeline": 400,
 }
-ADDONS = {"crawler.addons.RenderingAddon": 0}
+ADDONS = {"crawler.addons.RunAddon": 0, "crawler.addons.RenderingAddon": 10}
 
 # Rendering (used when MASTHEAD_RENDER is not `never`; see crawler.addons).
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

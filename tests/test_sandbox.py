@@ -159,3 +159,18 @@ def test_sigint_also_stops(sandbox, web: Path) -> None:
     running = sandbox(web)
     running.process.send_signal(signal.SIGINT)
     assert running.process.wait(timeout=10) == 0
+
+
+def test_slow_rules_delay_and_trickle(sandbox, web: Path) -> None:
+    import time
+
+    site = web / "news.example.com"
+    (site / "_slow").write_text("/a/b/page.html 1\n/gbk.html 0 20\n", encoding="utf-8")
+    proxy = sandbox(web).url
+    started = time.monotonic()
+    assert fetch(proxy, "http://news.example.com/a/b/page.html")[2] == b"<p>deep</p>"
+    assert time.monotonic() - started >= 0.9
+    started = time.monotonic()
+    assert fetch(proxy, "http://news.example.com/gbk.html")[2] == GBK_PAGE  # 70 bytes at 20 bytes/s
+    assert time.monotonic() - started >= 2.9
+    assert fetch(proxy, "http://news.example.com/_slow")[0] == 404

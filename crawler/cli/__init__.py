@@ -24,14 +24,22 @@ from crawler.cli.context import CliContext, UserError
 @click.pass_context
 def cli(ctx: click.Context, registries: tuple[str, ...], verbose: int) -> None:
     """Masthead: crawl news sites and platform accounts, and flag counterfeit outlets."""
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setLevel({0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+    logging.basicConfig(handlers=[handler], level=handler.level)
     ctx.obj = CliContext(registry_paths=registries)
 
 
 def _register_commands() -> None:
-    from crawler.cli import registry, sandbox, scan
+    from crawler.cli import check, crawl, diff, export, label, registry, sandbox, scan, schedule
 
+    cli.add_command(check.check)
+    cli.add_command(crawl.crawl)
+    cli.add_command(diff.diff)
+    cli.add_command(export.export)
+    cli.add_command(label.label)
+    cli.add_command(schedule.schedule)
     cli.add_command(registry.registry)
     cli.add_command(sandbox.sandbox)
     cli.add_command(scan.scan)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
 from crawler.cli.context import UserError
+
+if TYPE_CHECKING:
+    from crawler.store import Store
 
 
 def _proxy_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -29,7 +32,9 @@ _OPTIONS = (
                  help="HTTP proxy for every request, Chromium's included "
                       "(e.g. the sandbox web's URL)."),
     click.option("--out", default="output", show_default=True, type=click.Path(file_okay=False),
-                 help="Folder for evidence (and, later, the database and exports)."),
+                 help="Folder for evidence and the default database."),
+    click.option("--db", metavar="URL",
+                 help="Store (SQLAlchemy URL, e.g. postgresql://…); default sqlite:///OUT/masthead.db."),
     click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (investigations)."),
     click.option("--max-pages", type=click.IntRange(1, 50), default=5, show_default=True,
                  help="Pages fetched per site, home page included."),
@@ -45,7 +50,7 @@ def crawl_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def crawl_overrides(render: str, proxy: str | None, out: str, ignore_robots: bool,
+def crawl_overrides(render: str, proxy: str | None, out: str, db: str | None, ignore_robots: bool,
                     max_pages: int, site_timeout: float) -> dict[str, Any]:
     """Scrapy settings for the crawl options."""
     from crawler.browser import BrowserNotFound, chromium_executable
@@ -55,13 +60,35 @@ def crawl_overrides(render: str, proxy: str | None, out: str, ignore_robots: boo
             chromium_executable()
         except BrowserNotFound as exc:
             raise UserError(f"--render always: {exc}") from None
-    verbosity = click.get_current_context().find_root().params.get("verbose", 0)
+    root = click.get_current_context().find_root()
+    root.obj.registry()  # a broken registry is reported before any crawling starts
+    verbosity = root.params.get("verbose", 0)
     return {
+        "MASTHEAD_REGISTRY": list(root.obj.registry_paths),
         "MASTHEAD_RENDER": render,
         "MASTHEAD_PROXY": proxy,
         "MASTHEAD_OUTPUT_DIR": out,
+        "MASTHEAD_DB": open_store(db, out).url,
         "ROBOTSTXT_OBEY": not ignore_robots,
         "MASTHEAD_MAX_PAGES_PER_SITE": max_pages,
         "MASTHEAD_SITE_TIMEOUT": site_timeout,
         "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(verbosity, "DEBUG"),
     }
+
+
+def open_store(db: str | None, out: str) -> Store:
+    """The store of `--db`, or the default one under `--out`; a bad URL is a user error."""
+    from crawler.store import Store, default_db_url
+    from crawler.store.database import StoreError
+
+    try:
+        return Store(db or default_db_url(out))
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--out` and `--db`, for commands that read the store."""
+    command = click.option("--db", metavar="URL", help="Store URL; default sqlite:///OUT/masthead.db.")(command)
+    return click.option("--out", default="output", show_default=True, type=click.Path(file_okay=False),
+                        help="Folder of the default database and of evidence.")(command)

@@ -23,6 +23,7 @@ def sandbox(root: Path, port: int, bind: str) -> None:
     Optional per-host files:
       DIR/HOST/_redirects   lines "PATH STATUS LOCATION" (PATH may start with http: or https:)
       DIR/HOST/_headers     lines "PATH Header-Name: value" (PATH may use * wildcards)
+      DIR/HOST/_slow        lines "PATH SECONDS [BYTES_PER_SECOND]": wait, then trickle
     The first line printed is "proxy: http://ADDRESS:PORT". Crawl through it with --proxy.
     """
     from crawler.sandbox import SandboxProxy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from crawler.cli.context import UserError
 from crawler.cli.crawling import crawl_options, crawl_overrides
 from crawler.items import TargetSnapshot
 from crawler.targets import TargetError, parse_targets
+from detectors.findings import VERDICTS
 
 
 @click.command()
@@ -19,11 +21,13 @@ from crawler.targets import TargetError, parse_targets
               help="More targets, one per line (# comments); - for standard input.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
               show_default=True, help="table for people; jsonl streams one object per target.")
+@click.option("--fail-on", multiple=True, type=click.Choice(VERDICTS), metavar="VERDICT",
+              help="Exit 1 when any target gets this verdict (repeatable), for scripts.")
 @crawl_options
 def scan(targets: tuple[str, ...], targets_file: click.utils.LazyFile | None, fmt: str,
-         **options: object) -> None:
-    """Crawl TARGETs (domains, URLs or IDNs) and report names, licences, images and
-    evidence for each."""
+         fail_on: tuple[str, ...], **options: object) -> None:
+    """Crawl TARGETs (domains, URLs or IDNs) and give each a verdict, with the names,
+    licences, images and evidence it rests on."""
     lines = list(targets) + (targets_file.read().splitlines() if targets_file else [])
     try:
         parsed = parse_targets(lines)
@@ -47,3 +51,5 @@ def scan(targets: tuple[str, ...], targets_file: click.utils.LazyFile | None, fm
         from crawler.cli.tables import snapshot_table
 
         snapshot_table(snapshots, Path(str(options["out"])))
+    if any(snapshot.verdict in fail_on for snapshot in snapshots):
+        sys.exit(1)

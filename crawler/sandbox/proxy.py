@@ -2,18 +2,21 @@
 
 Plain `http://` requests arrive with an absolute URI; `https://` ones arrive as CONNECT
 tunnels, which the sandbox terminates itself with a throw-away self-signed certificate
-(crawlers here do not verify certificates, as Scrapy does not by default).
+whose name matches the host (crawlers here do not verify the issuer, as Scrapy does not by
+default, and Chromium is told to ignore certificate errors).
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 import shutil
 import socket
 import ssl
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,31 +26,50 @@ from crawler.sandbox.site import Answer, SandboxWeb
 logger = logging.getLogger(__name__)
 
 
-def _self_signed_context() -> ssl.SSLContext:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+class _Certificates:
+    """Self-signed certificates made on the fly, one per host name asked for (SNI), so
+    that clients that check the name against the certificate see a match."""
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "masthead sandbox")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    with tempfile.TemporaryDirectory() as folder:
-        cert_file, key_file = Path(folder, "cert.pem"), Path(folder, "key.pem")
-        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        key_file.write_bytes(key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
-        context.load_cert_chain(cert_file, key_file)
-    return context
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self._key = ec.generate_private_key(ec.SECP256R1())
+        self._contexts: dict[str, ssl.SSLContext] = {}
+        self._lock = threading.Lock()
+        self.default = self._context("masthead-sandbox")
+        self.default.sni_callback = self._choose
+
+    def _choose(self, connection: ssl.SSLObject, server_name: str | None, _: ssl.SSLContext) -> None:
+        if server_name:
+            with self._lock:
+                if server_name not in self._contexts:
+                    self._contexts[server_name] = self._context(server_name)
+                connection.context = self._contexts[server_name]
+
+    def _context(self, host: str) -> ssl.SSLContext:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.x509.oid import NameOID
+
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host[:64])])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cert = (
+            x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(self._key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+            .sign(self._key, hashes.SHA256())
+        )
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        with tempfile.TemporaryDirectory() as folder:
+            cert_file, key_file = Path(folder, "cert.pem"), Path(folder, "key.pem")
+            cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+            key_file.write_bytes(self._key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption()))
+            context.load_cert_chain(cert_file, key_file)
+        return context
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,6 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
             answer = Answer(400, [("Content-Type", "text/plain")], b"unsupported scheme\n")
         else:
             answer = self.server.web.answer(scheme, host, target)
+        if answer.delay:
+            time.sleep(answer.delay)
         self.send_response(answer.status)
         for name, value in answer.headers:
             self.send_header(name, value)
@@ -86,11 +110,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not send_body:
             return
-        if answer.file is not None:
-            with answer.file.open("rb") as stream:
+        stream = answer.file.open("rb") if answer.file is not None else io.BytesIO(answer.body)
+        with stream:
+            if answer.rate:
+                self.wfile.flush()
+                while chunk := stream.read(answer.rate):
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+                    time.sleep(1)
+            else:
                 shutil.copyfileobj(stream, self.wfile, 256 * 1024)
-        else:
-            self.wfile.write(answer.body)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         self._serve()
@@ -136,7 +165,7 @@ class SandboxProxy(ThreadingHTTPServer):
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0):
         self.web = SandboxWeb(root)
-        self.tls = _self_signed_context()
+        self.tls = _Certificates().default
         super().__init__((host, port), _Handler)
         self._thread: threading.Thread | None = None
 

@@ -16,7 +16,7 @@ mimetypes.add_type("image/x-icon", ".ico")
 mimetypes.add_type("image/webp", ".webp")
 mimetypes.add_type("application/javascript", ".js")
 
-SPECIAL_FILES = ("_redirects", "_headers")
+SPECIAL_FILES = ("_redirects", "_headers", "_slow")
 
 
 @dataclass
@@ -27,6 +27,8 @@ class Answer:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     file: Path | None = None  # streamed from disk instead of `body`
+    delay: float = 0.0  # seconds to wait before answering
+    rate: int | None = None  # bytes per second of the body, for a slow server
 
     @property
     def length(self) -> int:
@@ -88,6 +90,7 @@ class SandboxWeb:
         else:
             answer = self._file(folder, path)
         answer.headers.extend(self._extra_headers(folder, path))
+        answer.delay, answer.rate = self._slowness(folder, path)
         return answer
 
     @staticmethod
@@ -122,6 +125,17 @@ class SandboxWeb:
                 name, value = parts[1].split(":", 1)
                 headers.append((name.strip(), value.strip()))
         return headers
+
+    def _slowness(self, folder: Path, path: str) -> tuple[float, int | None]:
+        """From `_slow` lines `PATH SECONDS [BYTES_PER_SECOND]` (PATH may use * wildcards)."""
+        for line in self._rules(folder, "_slow"):
+            parts = line.split()
+            if len(parts) in (2, 3) and fnmatch.fnmatchcase(path, parts[0]):
+                try:
+                    return float(parts[1]), int(parts[2]) if len(parts) == 3 else None
+                except ValueError:
+                    continue
+        return 0.0, None
 
     def _file(self, folder: Path, path: str) -> Answer:
         relative = posixpath.normpath(unquote(path)).lstrip("/")

@@ -1,0 +1,101 @@
+"""`masthead check domains|names|logos`: triage without crawling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.cli.context import CliContext, UserError
+from detectors.findings import VERDICTS
+
+OUTPUT_COLUMNS = ("target", "verdict", "org_id", "org_name", "score", "reasons", "error")
+
+
+def _lines(source: str) -> Iterator[str]:
+    stream = sys.stdin if source == "-" else None
+    try:
+        handle = stream or open(source, encoding="utf-8-sig")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    try:
+        for line in handle:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                yield line
+    except UnicodeDecodeError:
+        raise UserError(f"{source}: not UTF-8 text") from None
+    finally:
+        if stream is None:
+            handle.close()
+
+
+def _emit(records: Iterator[dict[str, Any]], fmt: str, fail_on: tuple[str, ...]) -> None:
+    flagged = False
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        flagged |= record.get("verdict") in fail_on
+        if fmt == "jsonl":
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            rows.append(record)
+    if fmt == "csv":
+        from crawler.csvsafe import csv_text
+
+        click.echo(csv_text(OUTPUT_COLUMNS, rows, bom=False), nl=False)
+    elif fmt == "table":
+        from crawler.cli.tables import verdict_table
+
+        verdict_table(rows)
+    if flagged:
+        sys.exit(1)
+
+
+def _options(command: Any) -> Any:
+    command = click.option("--fail-on", multiple=True, type=click.Choice(VERDICTS), metavar="VERDICT",
+                           help="Exit 1 when any input gets this verdict (repeatable), for scripts.")(command)
+    return click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]),
+                        default="table", show_default=True)(command)
+
+
+@click.group()
+def check() -> None:
+    """Triage domains, names or images against the registry, without crawling."""
+
+
+@check.command()
+@click.argument("source", default="-", metavar="[FILE|-]")
+@_options
+@click.pass_obj
+def domains(obj: CliContext, source: str, fmt: str, fail_on: tuple[str, ...]) -> None:
+    """Domains (or URLs), one per line: official, look-alike of an organisation, or clean."""
+    from detectors.triage import check_domains
+
+    _emit(check_domains(obj.registry(), _lines(source)), fmt, fail_on)
+
+
+@check.command()
+@click.argument("source", default="-", metavar="[FILE|-]")
+@_options
+@click.pass_obj
+def names(obj: CliContext, source: str, fmt: str, fail_on: tuple[str, ...]) -> None:
+    """Outlet or account names, one per line: impersonation, unlicensed news branding, or clean."""
+    from detectors.triage import check_names
+
+    _emit(check_names(obj.registry(), _lines(source)), fmt, fail_on)
+
+
+@check.command()
+@click.argument("images", nargs=-1, required=True, metavar="IMAGE...",
+                type=click.Path(dir_okay=False, path_type=Path))
+@_options
+@click.pass_obj
+def logos(obj: CliContext, images: tuple[Path, ...], fmt: str, fail_on: tuple[str, ...]) -> None:
+    """Image files (logos, favicons, avatars): does one look like an organisation's logo?"""
+    from detectors.triage import check_logos
+
+    _emit(check_logos(obj.registry(), images), fmt, fail_on)

@@ -1,0 +1,59 @@
+"""From crawl to verdict: a snapshot as detectors see it, and the pipeline that asks them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crawler.items import TargetSnapshot
+from detectors.engine import DetectionEngine, build_engine
+from detectors.profile import ShownImage, ShownLicence, ShownName, TargetProfile
+from detectors.registry import Registry
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+
+def profile_of(snapshot: TargetSnapshot) -> TargetProfile:
+    """What the detectors look at, from what the crawl found."""
+    return TargetProfile(
+        target=snapshot.target,
+        host=snapshot.host,
+        names=[ShownName(name.value, name.source, name.url) for name in snapshot.names],
+        licences=[ShownLicence(licence.kind, licence.number, licence.url, licence.context)
+                  for licence in snapshot.licences],
+        images=[ShownImage(Path(image.path), image.role, image.url, image.sha256)
+                for image in snapshot.images if image.path and not image.error],
+        claims=[claim.text for claim in snapshot.claims],
+    )
+
+
+def judge(engine: DetectionEngine, snapshot: TargetSnapshot) -> TargetSnapshot:
+    """Attach the engine's verdict to a snapshot. A target that could not be fetched has
+    only its domain to judge by."""
+    verdict = engine.analyse(profile_of(snapshot) if snapshot.status == "ok"
+                             else TargetProfile(snapshot.target, host=snapshot.host))
+    snapshot.verdict, snapshot.score = verdict.verdict, verdict.score
+    snapshot.org_id, snapshot.org_name = verdict.org_id, verdict.org_name
+    snapshot.reasons = verdict.reasons
+    snapshot.findings = [finding.to_dict() for finding in verdict.findings]
+    return snapshot
+
+
+class DetectionPipeline:
+    """Runs every detector on each finished target (after its evidence is on disk)."""
+
+    def __init__(self, engine: DetectionEngine):
+        self.engine = engine
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        paths = [Path(path) for path in crawler.settings.getlist("MASTHEAD_REGISTRY")]
+        return cls(build_engine(Registry.load(paths)))
+
+    def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
+        return judge(self.engine, item)
