@@ -18,26 +18,20 @@ _STATUS_STYLE = {"ok": "green", "error": "red", "blocked": "yellow", "gone": "ma
 
 
 def snapshot_table(snapshots: Sequence[TargetSnapshot], out: Path) -> None:
-    """One row per crawled target: where it ended, what it calls itself, what it shows."""
-    table = Table(title=f"{len(snapshots)} target(s) — evidence under {out}/evidence/",
-                  show_lines=True)
-    for column in ("target", "status", "verdict", "domain", "names", "licences", "images", "screenshot"):
+    """One row per crawled target: where it ended, its verdict and why (names, licences
+    and every finding are in `--format jsonl` and in the evidence folder)."""
+    table = Table(title=f"{len(snapshots)} target(s) — evidence under {out}/evidence/", show_lines=True)
+    for column in ("target", "status", "verdict", "organisation", "why"):
         table.add_column(column, overflow="fold")
-    for snap in snapshots:
-        status = Text(snap.status + (f": {visible(snap.error, 60)}" if snap.error else ""),
+    for snap in sorted(snapshots, key=lambda s: (-(s.score or 0), s.target)):
+        status = Text(snap.status + (f": {visible(snap.error, 40)}" if snap.error else ""),
                       style=_STATUS_STYLE.get(snap.status, ""))
-        names = "\n".join(f"{visible(n.value, 40)} ({n.source})" for n in snap.names[:5])
-        licences = "\n".join(f"{l.kind}: {visible(l.number, 40)}" for l in snap.licences[:5])
-        kept = sum(1 for image in snap.images if image.path and not image.error)
         verdict = Text(f"{snap.verdict or ''} {snap.score if snap.score is not None else ''}".strip(),
                        style=_VERDICT_STYLE.get(snap.verdict, ""))
-        if snap.org_id:
-            verdict.append(f"\n{visible(snap.org_name)} ({snap.org_id})")
-        table.add_row(cell(snap.target), status, verdict, cell(snap.domain_unicode or snap.domain),
-                      Text(names), Text(licences), f"{kept}/{len(snap.images)}",
-                      "yes" if snap.screenshot else "no")
+        org = f"{visible(snap.org_name, 30)} ({snap.org_id})" if snap.org_id else ""
+        why = visible(snap.reasons[0], 160) if snap.reasons else ""
+        table.add_row(cell(snap.target, 40), status, verdict, Text(org), Text(why))
     Console().print(table)
-
 
 
 def verdict_table(records: Sequence[dict]) -> None:

@@ -25,7 +25,8 @@ _COPYRIGHT_PATTERNS = (
     # 版权所有：新华网 / 版权所有 © 2024 人民网
     re.compile(rf"版权所有\s*[:：]?\s*(?:©|\(c\)|copyright)?\s*{_YEARS}([\w\u3400-\u9fff（）()·]{{2,30}})", re.I),
     # Copyright © 2024 The Guardian. All rights reserved / © 2024 Le Monde
-    re.compile(rf"(?:copyright\s*(?:©|\(c\))?|©)\s*{_YEARS}(?:by\s+)?{_HOLDER}\s*(?=[.,|;]|all rights|版权|保留|$)", re.I | re.M),
+    re.compile(rf"(?:copyright\s*(?:©|\(c\))?|©)\s*{_YEARS}(?:by\s+)?{_HOLDER}\s*"
+               r"(?=\.(?:\s|$)|[,|;]|all rights|版权|保留|$)", re.I | re.M),
 )
 _SPONSOR = re.compile(r"主办(?:单位)?\s*[:：]\s*([\w\u3400-\u9fff（）()·]{2,40})")
 _NOT_A_HOLDER = re.compile(r"^(?:\d+|all rights reserved|by|版权所有|本站|本网)$", re.I)
