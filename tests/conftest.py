@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,8 @@ class RunningSandbox:
 
 
 REPO = Path(__file__).parent.parent
+# The workplace's reference data sits beside the checkout (../shared), in CI too.
+SHARED = Path(os.environ.get("MASTHEAD_SHARED", REPO.parent / "shared"))
 WEB = Path(__file__).parent / "web"
 
 

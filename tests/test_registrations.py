@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SHARED
+
 from detectors.licences import REGIONS
 from detectors.registrations import (
     KINDS,
@@ -19,7 +21,7 @@ from detectors.registrations import (
     find_registrations,
 )
 
-PAGES = Path("/work/shared/data/pages")
+PAGES = SHARED / "data" / "pages"
 
 
 def found(text: str) -> list[tuple[str, str, str | None]]:
