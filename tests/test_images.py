@@ -12,13 +12,12 @@ import zlib
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import SHARED
 from PIL import Image, ImageFile
 
 from detectors import images
 from detectors.images import ImageError, load_image, load_image_file, sniff_format
 from tests.drawing import logo
+from tests.conftest import SHARED
 
 LOGOS = SHARED / "data" / "logos"
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
-
 from detectors.licences import REGIONS
 from detectors.registrations import (
     KINDS,
@@ -20,6 +18,7 @@ from detectors.registrations import (
     context_around,
     find_registrations,
 )
+from tests.conftest import SHARED
 
 PAGES = SHARED / "data" / "pages"
 
