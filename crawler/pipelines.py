@@ -95,7 +95,7 @@ class EvidencePipeline:
             if blob.name in paths:
                 continue  # the same image found twice
             path = folder / blob.name
-            write_atomically(path, blob.content)
+            write_atomically(path, blob.content, durable=False)
             paths[blob.name] = str(path)
             files.append({
                 "name": blob.name, "path": str(path), "kind": blob.kind, "url": blob.url, "fetched_at": blob.fetched_at,
@@ -118,7 +118,7 @@ class EvidencePipeline:
             "files": [{key: value for key, value in entry.items() if key != "path"} for entry in files],
         }
         write_atomically(folder / "manifest.json",
-                         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+                         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"), durable=False)
         return item
 
 

@@ -17,6 +17,7 @@ MASTHEAD_REGISTRY = []  # registry YAML files; empty: the bundled seeds/registry
 MASTHEAD_PROXY = None  # http://host:port, used by Scrapy's downloader and by Chromium
 MASTHEAD_RENDER = "auto"  # auto | always | never
 MASTHEAD_MAX_PAGES_PER_SITE = 5  # home page included
+MASTHEAD_OPEN_SITES = 64  # sites visited at once (each has one request in flight at a time)
 MASTHEAD_MAX_IMAGES_PER_SITE = 8
 MASTHEAD_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MASTHEAD_SITE_TIMEOUT = 180  # seconds for one site's pages and images, renders included

@@ -84,6 +84,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?P<num>{_PROVINCE}\s*{_TELECOM_NUMBER})")),
 ]
 
+# A literal each kind's pattern needs (in the folded, lower-cased text), checked first.
+_CUES: dict[str, tuple[str, ...]] = {
+    "news_licence": ("许可证",),
+    "icp_filing": ("icp",),
+    "icp_licence": ("icp",),
+    "public_security_filing": ("公网安备",),
+    "broadcast_licence": ("广播电视节目制作经营许可证",),
+    "audiovisual_licence": ("视听",),
+    "network_culture_licence": ("网文",),
+    "telecom_licence": ("b1", "b2", "a1", "a2"),
+}
+
 # Canonical brackets in numbers: full-width for broadcast licences, ASCII square for
 # network-culture licences, as the forms usually printed.
 _BRACKETS = {
@@ -112,11 +124,25 @@ class Registration:
     province: str | None
 
 
+class _FoldTable(dict):
+    """`str.translate` table that folds each character once: NFKC when that gives one
+    character (else the character itself), then traditional to simplified. Built lazily,
+    so translating a page costs a C-level look-up per character."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        folded = (folded if len(folded) == 1 else char).translate(_TRADITIONAL)
+        self[code] = ord(folded)
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
 def _fold(text: str) -> str:
-    """NFKC per character (keeping characters whose NFKC is not one character), then
-    traditional to simplified: a copy of `text` with the same length."""
-    chars = [unicodedata.normalize("NFKC", c) for c in text]
-    return "".join(n if len(n) == 1 else c for c, n in zip(text, chars)).translate(_TRADITIONAL)
+    """A copy of `text` with the same length, folded character by character."""
+    return text.translate(_FOLD)
 
 
 def _canonical(kind: str, shown: str) -> str:
@@ -135,8 +161,11 @@ def _province(kind: str, match: re.Match[str], number: str) -> str | None:
 def find_registrations(text: str) -> list[Registration]:
     """All registrations in `text`, in order, without duplicates of the same (kind, number)."""
     folded = _fold(text)
+    lowered = folded.lower()
     found: list[Registration] = []
     for kind, pattern in _PATTERNS:
+        if not any(cue in lowered for cue in _CUES[kind]):
+            continue  # most pages hold few kinds: skip the patterns that cannot match
         for match in pattern.finditer(folded):
             number = _canonical(kind, match["num"])
             start, end = match.span("num")

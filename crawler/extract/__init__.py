@@ -43,23 +43,24 @@ class PageIdentity:
 
 def extract_page(html: str, url: str, link_limit: int = 10) -> PageIdentity:
     """Everything `html` (served at `url`) says about its site's identity."""
-    selector = Selector(text=html or "<html></html>", base_url=url)
-    base = selector.xpath("//base/@href").get() or url
-    text = visible_text(selector)
-    images = image_candidates(selector, base)
+    root = Selector(text=html or "<html></html>", base_url=url).root
+    base_element = next(root.iter("base"), None)
+    base = (base_element.get("href") if base_element is not None else None) or url
+    text = visible_text(root)
+    images = image_candidates(root, base)
     logo_alts = [image.alt for image in images if image.alt and image.role in ("logo", "svg-logo")]
     licences = [
         (found.kind, found.number, context_around(text, found.start, found.end))
         for found in find_registrations(text)
     ]
-    scripts = len(selector.xpath("//script"))
-    shell = len(text) < _SHELL_TEXT and (scripts > 0 or bool(_APP_ROOT.search(html[:200_000])))
+    shell = len(text) < _SHELL_TEXT and (next(root.iter("script"), None) is not None
+                                         or bool(_APP_ROOT.search(html[:200_000])))
     return PageIdentity(
-        names=extract_names(selector, text, url, logo_alts),
+        names=extract_names(root, text, logo_alts),
         licences=licences,
         claims=find_claims(text),
         images=images,
-        links=identity_links(selector, base, link_limit),
+        links=identity_links(root, base, link_limit),
         text_length=len(text),
         javascript_shell=shell,
     )

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from parsel import Selector
+from lxml import etree
+from lxml.html import HtmlElement
 
 from crawler.extract.text import clean_value
 
@@ -29,17 +30,16 @@ class ImageCandidate:
     svg: str | None = None  # markup of an inline SVG
 
 
-def _marked(element: Selector, levels: int = 3) -> bool:
+def _marked(element: HtmlElement, levels: int = 3) -> bool:
     """True when the element or one of its near ancestors is marked as a logo."""
-    node = element
+    node: HtmlElement | None = element
     for _ in range(levels + 1):
-        attributes = " ".join(node.attrib.get(key, "") for key in ("class", "id", "alt", "src", "title", "aria-label"))
+        if node is None or not isinstance(node.tag, str):
+            return False
+        attributes = " ".join(node.get(key, "") for key in ("class", "id", "alt", "src", "title", "aria-label"))
         if _LOGO_MARK.search(attributes):
             return True
-        parents = node.xpath("..")
-        if not parents:
-            return False
-        node = parents[0]
+        node = node.getparent()
     return False
 
 
@@ -51,37 +51,38 @@ def _absolute(base: str, link: str | None) -> str | None:
     return url if url.startswith(("http://", "https://", "data:image/")) else None
 
 
-def image_candidates(selector: Selector, base_url: str) -> list[ImageCandidate]:
+def image_candidates(root: HtmlElement, base_url: str) -> list[ImageCandidate]:
     """Identity images of a page, favicons first; `/favicon.ico` when none is declared."""
     found: list[ImageCandidate] = []
-    for link in selector.xpath("//link[@rel][@href]"):
-        rels = link.attrib["rel"].lower().split()
+    for link in root.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
         role = next((_ICON_RELS[rel] for rel in rels if rel in _ICON_RELS), None)
-        url = _absolute(base_url, link.attrib["href"])
+        url = _absolute(base_url, link.get("href")) if role else None
         if role and url:
             found.append(ImageCandidate(url, role))
     if not any(candidate.role == "favicon" for candidate in found):
         found.append(ImageCandidate(urljoin(base_url, "/favicon.ico"), "favicon"))
-    for meta in selector.xpath("//meta[@content]"):
-        key = (meta.attrib.get("property") or meta.attrib.get("name") or "").lower()
-        url = _absolute(base_url, meta.attrib["content"]) if key in _SOCIAL else None
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        url = _absolute(base_url, meta.get("content")) if key in _SOCIAL else None
         if url:
             found.append(ImageCandidate(url, "og-image"))
-    for img in selector.xpath("//img"):
-        source = img.attrib.get("src") or img.attrib.get("data-src") or img.attrib.get("data-original")
-        url = _absolute(base_url, source)
-        if url and _marked(img):
-            alt = clean_value(img.attrib.get("alt") or img.attrib.get("title")) or None
-            found.append(ImageCandidate(url, "logo", alt=alt))
+    for img in root.iter("img"):
+        source = img.get("src") or img.get("data-src") or img.get("data-original")
+        if source and _marked(img):
+            url = _absolute(base_url, source)
+            if url:
+                alt = clean_value(img.get("alt") or img.get("title")) or None
+                found.append(ImageCandidate(url, "logo", alt=alt))
     svg_count = 0
-    for svg in selector.xpath("//*[local-name()='svg']"):
-        if svg.xpath("ancestor::*[local-name()='svg']") or not _marked(svg):
+    for svg in root.iter("svg"):  # the HTML parser gives inline SVG plain tag names
+        if next(svg.iterancestors("svg"), None) is not None or not _marked(svg):
             continue
-        markup = svg.get()
+        markup = etree.tostring(svg, encoding="unicode", method="xml")
         if len(markup) <= MAX_INLINE_SVG:
             svg_count += 1
-            title = clean_value(svg.xpath("string(./*[local-name()='title'])").get()) or None
-            alt = title or clean_value(svg.attrib.get("aria-label")) or None
+            title = next((clean_value("".join(child.itertext())) for child in svg.iter("title")), "")
+            alt = title or clean_value(svg.get("aria-label")) or None
             found.append(ImageCandidate(f"inline-svg:{svg_count}", "svg-logo", alt=alt, svg=markup))
     unique = {candidate.url: candidate for candidate in reversed(found)}
     return sorted(unique.values(), key=lambda c: (ROLE_ORDER.index(c.role), found.index(c)))

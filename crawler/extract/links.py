@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from parsel import Selector
+from lxml.html import HtmlElement
 
 from detectors.hostnames import HostnameError, normalise_host, registrable_domain
 
@@ -19,9 +19,9 @@ _TEXT_PATTERNS = (
     re.compile(r"联系我们|聯絡我們|聯繫我們|Contact(?:\s*us)?$|Kontakt", re.I),
 )
 _HREF_PATTERNS = (
-    re.compile(r"/(?:about|aboutus|about-us|about_us|gywm|jianjie|intro)(?:[/._-]|$)", re.I),
-    re.compile(r"/(?:copyright|bqsm|wzsm|flsm|legal|impressum|imprint|mentions-legales|statement)(?:[/._-]|$)", re.I),
-    re.compile(r"/(?:contact|contactus|contact-us|lxwm|kontakt)(?:[/._-]|$)", re.I),
+    re.compile(r"(?:^|/)(?:about|aboutus|about-us|about_us|gywm|jianjie|intro)(?:[/._-]|$)", re.I),
+    re.compile(r"(?:^|/)(?:copyright|bqsm|wzsm|flsm|legal|impressum|imprint|mentions-legales|statement)(?:[/._-]|$)", re.I),
+    re.compile(r"(?:^|/)(?:contact|contactus|contact-us|lxwm|kontakt)(?:[/._-]|$)", re.I),
 )
 
 
@@ -32,20 +32,35 @@ def _site_of(url: str) -> str | None:
         return None
 
 
-def identity_links(selector: Selector, base_url: str, limit: int) -> list[str]:
-    """Up to `limit` same-site links to identity pages, the most telling first."""
+def _rank(text: str, href: str) -> int | None:
+    for rank, (by_text, by_href) in enumerate(zip(_TEXT_PATTERNS, _HREF_PATTERNS)):
+        if by_text.search(text) or by_href.search(href):
+            return rank
+    return None
+
+
+def identity_links(root: HtmlElement, base_url: str, limit: int) -> list[str]:
+    """Up to `limit` same-site links to identity pages, the most telling first. The cheap
+    text and path tests come first: most links of a page are never resolved."""
     site = _site_of(base_url)
     ranked: dict[str, int] = {}
-    for anchor in selector.xpath("//a[@href]")[:5000]:
-        url = urldefrag(urljoin(base_url, anchor.attrib["href"].strip())).url
+    sites: dict[str, str | None] = {}
+    for count, anchor in enumerate(root.iter("a")):
+        if count >= 5000:
+            break
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        text = " ".join("".join(anchor.itertext())[:200].split())[:40]
+        rank = _rank(text, href.split("?", 1)[0])
+        if rank is None:
+            continue
+        url = urldefrag(urljoin(base_url, href)).url
         if not url.startswith(("http://", "https://")) or url.rstrip("/") == base_url.rstrip("/"):
             continue
-        if _site_of(url) != site:
-            continue
-        text = " ".join(anchor.xpath("string()").get().split())[:40]
-        path = urlsplit(url).path
-        for rank, (by_text, by_href) in enumerate(zip(_TEXT_PATTERNS, _HREF_PATTERNS)):
-            if by_text.search(text) or by_href.search(path):
-                ranked[url] = min(rank, ranked.get(url, rank))
-                break
+        host = urlsplit(url).netloc
+        if host not in sites:
+            sites[host] = _site_of(url)
+        if sites[host] == site:
+            ranked[url] = min(rank, ranked.get(url, rank))
     return sorted(ranked, key=ranked.__getitem__)[:limit]

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from parsel import Selector
+from lxml.html import HtmlElement
 
 from crawler.extract.text import clean_value
 
@@ -32,15 +32,17 @@ _SPONSOR = re.compile(r"主办(?:单位)?\s*[:：]\s*([\w\u3400-\u9fff（）()·
 _NOT_A_HOLDER = re.compile(r"^(?:\d+|all rights reserved|by|版权所有|本站|本网)$", re.I)
 
 
-def _meta_names(selector: Selector) -> Iterator[tuple[str, str]]:
-    for meta in selector.xpath("//meta[@content]"):
-        key = (meta.attrib.get("property") or meta.attrib.get("name") or "").strip().lower()
-        if key in _META_NAMES:
-            yield _META_NAMES[key], meta.attrib["content"]
+def _meta_names(root: HtmlElement) -> Iterator[tuple[str, str]]:
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key in _META_NAMES and meta.get("content"):
+            yield _META_NAMES[key], meta.get("content")
 
 
-def _json_ld_names(selector: Selector) -> Iterator[str]:
-    for script in selector.xpath('//script[@type="application/ld+json"]/text()').getall()[:10]:
+def _json_ld_names(root: HtmlElement) -> Iterator[str]:
+    scripts = [script.text or "" for script in root.iter("script")
+               if (script.get("type") or "").strip().lower() == "application/ld+json"]
+    for script in scripts[:10]:
         if len(script) > 200_000:
             continue
         try:
@@ -77,19 +79,19 @@ def copyright_holders(text: str) -> list[str]:
     return holders
 
 
-def extract_names(selector: Selector, text: str, url: str,
-                  logo_alts: list[str]) -> list[tuple[str, str]]:
+def extract_names(root: HtmlElement, text: str, logo_alts: list[str]) -> list[tuple[str, str]]:
     """(value, source) pairs, in order of how much they say about identity, without
     repeats of the same pair."""
     found: list[tuple[str, str]] = []
-    found += [(value, source) for source, value in _meta_names(selector)]
-    found += [(name, "json-ld") for name in _json_ld_names(selector)]
-    title = selector.xpath("//title/text()").get()
-    if title:
-        found.append((title, "title"))
+    found += [(value, source) for source, value in _meta_names(root)]
+    found += [(name, "json-ld") for name in _json_ld_names(root)]
+    title = next(root.iter("title"), None)
+    if title is not None and title.text:
+        found.append((title.text, "title"))
     found += [(alt, "logo-alt") for alt in logo_alts]
     found += [(holder, "copyright") for holder in copyright_holders(text)]
     found += [(match.group(1), "sponsor") for match in _SPONSOR.finditer(text)]
-    found += [(" ".join(h1.split()), "h1") for h1 in selector.xpath("//h1").xpath("string()").getall()[:3]]
+    headings = [" ".join("".join(h1.itertext())[:1000].split()) for _, h1 in zip(range(3), root.iter("h1"))]
+    found += [(heading, "h1") for heading in headings]
     cleaned = ((clean_value(value), source) for value, source in found)
     return list(dict.fromkeys(pair for pair in cleaned if pair[0]))

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 import charset_normalizer
-from parsel import Selector
+from lxml import etree
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
 MAX_VALUE_LENGTH = 200
@@ -52,12 +52,14 @@ def clean_value(value: str | None, limit: int = MAX_VALUE_LENGTH) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def visible_text(selector: Selector, limit: int = 500_000) -> str:
+_SKIP = " or ".join(f"ancestor::{tag}" for tag in _INVISIBLE_TAGS)
+_BODY_TEXT = etree.XPath(f"//body//text()[not({_SKIP})]", smart_strings=False)
+_ALL_TEXT = etree.XPath(f"//text()[not({_SKIP})]", smart_strings=False)
+
+
+def visible_text(root: etree._Element, limit: int = 500_000) -> str:
     """The text a reader sees (scripts, styles and templates left out), one line per
     block, capped at `limit` characters."""
-    skip = " or ".join(f"ancestor::{tag}" for tag in _INVISIBLE_TAGS)
-    parts = selector.xpath(f"//body//text()[not({skip})]").getall() or selector.xpath(
-        f"//text()[not({skip})]"
-    ).getall()
-    text = "\n".join(part.strip() for part in parts if part.strip())
+    parts = _BODY_TEXT(root) or _ALL_TEXT(root)
+    text = "\n".join(stripped for part in parts if (stripped := part.strip()))
     return text[:limit]

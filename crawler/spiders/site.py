@@ -8,7 +8,10 @@ however its fetches end; many targets are crawled side by side.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import functools
+import inspect
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,32 @@ from crawler.spiders.visit import SiteVisit
 from crawler.targets import Target, parse_targets
 
 ERROR_STATUSES = list(range(400, 600))  # seen by callbacks: a 404 home page is a finding
+
+
+def _visit_of(argument: Response | Failure, kwargs: dict[str, Any]) -> SiteVisit:
+    return kwargs["visit"] if "visit" in kwargs else argument.request.cb_kwargs["visit"]
+
+
+def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A callback that fails ends its target with `error: internal error …` (logged with
+    its traceback) instead of losing the target and its place among the open sites."""
+    if inspect.isasyncgenfunction(method):
+        @functools.wraps(method)
+        async def async_wrapper(self: SiteSpider, argument: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            try:
+                async for item in method(self, argument, **kwargs):
+                    yield item
+            except Exception as exc:  # noqa: BLE001 - any bug must still end the target
+                yield self._crashed(_visit_of(argument, kwargs), exc)
+        return async_wrapper
+
+    @functools.wraps(method)
+    def wrapper(self: SiteSpider, argument: Any, **kwargs: Any) -> Iterator[Any]:
+        try:
+            yield from method(self, argument, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - any bug must still end the target
+            yield self._crashed(_visit_of(argument, kwargs), exc)
+    return wrapper
 
 
 class SiteSpider(Spider):
@@ -53,9 +82,23 @@ class SiteSpider(Spider):
         return self.settings.get("MASTHEAD_RENDER")
 
     async def start(self) -> AsyncIterator[Request]:
+        """Begin visits as others end: at most MASTHEAD_OPEN_SITES at once, so that a long
+        watch list neither holds every site's pages in memory nor starts every site's clock
+        at the first second."""
+        self._open_sites = asyncio.Semaphore(self.settings.getint("MASTHEAD_OPEN_SITES"))
         for target in self.targets:
+            await self._open_sites.acquire()
             visit = SiteVisit.begin(target, self.settings)
             yield self._fetch(target.url, visit, self.parse_home, self.home_failed)
+
+    def _finish(self, visit: SiteVisit) -> TargetSnapshot:
+        self._open_sites.release()
+        return visit.finish()
+
+    def _crashed(self, visit: SiteVisit, exc: Exception) -> TargetSnapshot:
+        self.logger.error("%s: internal error", visit.target.text, exc_info=exc)
+        visit.fail("error", f"internal error: {type(exc).__name__}: {str(exc)[:200]}")
+        return self._finish(visit)
 
     # --- requests ------------------------------------------------------------------------
     def _fetch(self, url: str, visit: SiteVisit, callback: Any, errback: Any, **meta: Any) -> Request:
@@ -95,25 +138,27 @@ class SiteSpider(Spider):
                                   download_maxsize=visit.image_max_bytes,
                                   masthead_image=candidate, handle_httpstatus_list=ERROR_STATUSES)
                 return
-        yield visit.finish()
+        yield self._finish(visit)
 
     # --- home page -----------------------------------------------------------------------
+    @guarded
     def parse_home(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
         visit.arrived(response)
         status, reason = http_outcome(response.status)
         if status != "ok":
             visit.fail(status, reason)
-            yield visit.finish()
+            yield self._finish(visit)
             return
         identity = self._read_page(response, visit, role="home", name="home.html")
         if identity is None:
-            yield visit.finish()
+            yield self._finish(visit)
             return
         if self._wants_render("home", identity):
             yield self._render(response.url, visit, "home")
         else:
             yield from self._next(visit)
 
+    @guarded
     def home_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
         visit: SiteVisit = failure.request.cb_kwargs["visit"]
         reason = failure_reason(failure)
@@ -125,9 +170,10 @@ class SiteSpider(Spider):
             return
         blocked = failure.check(IgnoreRequest) and "robots" in reason.lower()
         visit.fail("blocked" if blocked else "error", reason)
-        yield visit.finish()
+        yield self._finish(visit)
 
     # --- identity pages ------------------------------------------------------------------
+    @guarded
     def parse_identity(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
         if response.status >= 400:
             visit.record_page(response.url, response.status, False, role="identity",
@@ -141,6 +187,7 @@ class SiteSpider(Spider):
         else:
             yield from self._next(visit)
 
+    @guarded
     def identity_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
         visit: SiteVisit = failure.request.cb_kwargs["visit"]
         visit.record_page(failure.request.url, None, False, role="identity",
@@ -165,6 +212,7 @@ class SiteSpider(Spider):
         return identity
 
     # --- rendered pages ------------------------------------------------------------------
+    @guarded
     async def parse_rendered(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
         role = response.meta["masthead_role"]
         page = response.meta["playwright_page"]
@@ -193,6 +241,7 @@ class SiteSpider(Spider):
         for item in self._next(visit):
             yield item
 
+    @guarded
     async def render_failed(self, failure: Failure) -> AsyncIterator[Request | TargetSnapshot]:
         page = failure.request.meta.get("playwright_page")
         if page is not None:
@@ -204,6 +253,7 @@ class SiteSpider(Spider):
             yield item
 
     # --- images --------------------------------------------------------------------------
+    @guarded
     def parse_image(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
         candidate = response.meta["masthead_image"]
         if response.status >= 400:
@@ -214,6 +264,7 @@ class SiteSpider(Spider):
             visit.keep_image(candidate, response.body, response.status, content_type)
         yield from self._next(visit)
 
+    @guarded
     def image_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
         visit: SiteVisit = failure.request.cb_kwargs["visit"]
         candidate = failure.request.meta["masthead_image"]
