@@ -157,7 +157,8 @@ def test_a_killed_crawl_resumes_and_does_every_target_once(tmp_path: Path) -> No
     web, hosts = tmp_path / "web", [f"slow-{n:02d}.example.com" for n in range(10)]
     for number, host in enumerate(hosts):
         site(web, host, f"慢站{number}新闻网", "本网讯")
-        (web / host / "_slow").write_text("/ 1.5\n", encoding="utf-8")
+        # staggered, so that snapshots land one by one and the kill falls between them
+        (web / host / "_slow").write_text(f"/ {1 + 1.5 * number}\n", encoding="utf-8")
     watch = tmp_path / "watch.txt"
     watch.write_text("\n".join(hosts), encoding="utf-8")
     out, running = tmp_path / "out", RunningSandbox(web)
