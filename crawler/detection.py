@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crawler.analysis import Analysis, judge
 from crawler.items import TargetSnapshot
-from detectors.engine import DetectionEngine, build_engine
+from detectors.engine import DetectionEngine
+from detectors.findings import Verdict
 from detectors.profile import ShownImage, ShownLicence, ShownName, TargetProfile
-from detectors.registry import Registry
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from typing_extensions import Self
-
-logger = logging.getLogger(__name__)
-
 
 def profile_of(snapshot: TargetSnapshot) -> TargetProfile:
     """What the detectors look at, from what the crawl found."""
@@ -32,11 +29,14 @@ def profile_of(snapshot: TargetSnapshot) -> TargetProfile:
     )
 
 
-def judge(engine: DetectionEngine, snapshot: TargetSnapshot) -> TargetSnapshot:
-    """Attach the engine's verdict to a snapshot. A target that could not be fetched has
-    only its domain to judge by."""
-    verdict = engine.analyse(profile_of(snapshot) if snapshot.status == "ok"
-                             else TargetProfile(snapshot.target, host=snapshot.host))
+def verdict_of(engine: DetectionEngine, snapshot: TargetSnapshot) -> Verdict:
+    """The engine's verdict on a snapshot. A target that could not be fetched has only its
+    domain to judge by."""
+    return engine.analyse(profile_of(snapshot) if snapshot.status == "ok"
+                          else TargetProfile(snapshot.target, host=snapshot.host))
+
+
+def attach(snapshot: TargetSnapshot, verdict: Verdict) -> TargetSnapshot:
     snapshot.verdict, snapshot.score = verdict.verdict, verdict.score
     snapshot.org_id, snapshot.org_name = verdict.org_id, verdict.org_name
     snapshot.reasons = verdict.reasons
@@ -45,15 +45,15 @@ def judge(engine: DetectionEngine, snapshot: TargetSnapshot) -> TargetSnapshot:
 
 
 class DetectionPipeline:
-    """Runs every detector on each finished target (after its evidence is on disk)."""
+    """Runs every detector on each finished target (after its evidence is on disk), in
+    the crawl's analysis workers."""
 
-    def __init__(self, engine: DetectionEngine):
-        self.engine = engine
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        paths = [Path(path) for path in crawler.settings.getlist("MASTHEAD_REGISTRY")]
-        return cls(build_engine(Registry.load(paths)))
+        return cls(Analysis.of(crawler))
 
-    def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
-        return judge(self.engine, item)
+    async def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
+        return attach(item, await self.analysis.run(judge, item))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crawler.analysis import Analysis, describe_image
 from crawler.evidence import safe_folder_name, write_atomically
 from crawler.items import TargetSnapshot
 from crawler.store import Store, default_db_url
-from detectors.images import ImageError, load_image
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -24,31 +25,25 @@ _EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp", "ICO":
 
 
 class ImageEvidencePipeline:
-    """Decodes every downloaded image safely (bombs and broken files become an error on
-    the image, never a crash) and names its evidence file by the sha256 of its bytes."""
+    """Decodes every downloaded image safely, in the analysis workers (bombs and broken
+    files become an error on the image, never a crash), and names its evidence file by
+    the sha256 of its bytes."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
+    def __init__(self, analysis: Analysis, max_bytes: int):
+        self.analysis, self.max_bytes = analysis, max_bytes
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.settings.getint("MASTHEAD_IMAGE_MAX_BYTES"))
+        return cls(Analysis.of(crawler), crawler.settings.getint("MASTHEAD_IMAGE_MAX_BYTES"))
 
-    def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
+    async def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
         images = {image.url: image for image in item.images}
-        for blob in item.blobs:
-            image = images.get(blob.url) if blob.kind == "image" else None
-            if image is None:
-                continue
-            image.sha256 = hashlib.sha256(blob.content).hexdigest()
-            try:
-                decoded = load_image(blob.content, max_bytes=self.max_bytes)
-            except ImageError as exc:
-                image.error = str(exc)
-            else:
-                image.width, image.height, image.format = decoded.width, decoded.height, decoded.format
-            extension = _EXTENSIONS.get(image.format or "", "bin")
-            blob.name = f"images/{image.sha256}.{extension}"
+        pairs = [(blob, images[blob.url]) for blob in item.blobs if blob.kind == "image" and blob.url in images]
+        described = await asyncio.gather(*(self.analysis.run(describe_image, blob.content, self.max_bytes)
+                                           for blob, _ in pairs))
+        for (blob, image), (sha256, width, height, kind, error) in zip(pairs, described):
+            image.sha256, image.width, image.height, image.format, image.error = sha256, width, height, kind, error
+            blob.name = f"images/{sha256}.{_EXTENSIONS.get(kind or '', 'bin')}"
         return item
 
 

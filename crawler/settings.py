@@ -17,6 +17,7 @@ MASTHEAD_REGISTRY = []  # registry YAML files; empty: the bundled seeds/registry
 MASTHEAD_PROXY = None  # http://host:port, used by Scrapy's downloader and by Chromium
 MASTHEAD_RENDER = "auto"  # auto | always | never
 MASTHEAD_MAX_PAGES_PER_SITE = 5  # home page included
+MASTHEAD_ANALYSIS_WORKERS = None  # processes reading pages and judging targets; None: one per spare core
 MASTHEAD_OPEN_SITES = 64  # sites visited at once (each has one request in flight at a time)
 MASTHEAD_MAX_IMAGES_PER_SITE = 8
 MASTHEAD_IMAGE_MAX_BYTES = 2 * 1024 * 1024
@@ -36,6 +37,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
+# A callback yields one thing (the next request of its site, or its snapshot); Scrapy
+# starts CONCURRENT_ITEMS asyncio workers per callback output, so its default of 100 cost
+# the site spider more CPU than parsing the pages.
+CONCURRENT_ITEMS = 1
 
 # --- Bounds ------------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30

@@ -22,7 +22,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.evidence import utc_now
-from crawler.extract import decode_html, extract_page
+from crawler.analysis import Analysis, read_page, read_rendered
+from crawler.extract import PageIdentity
 from crawler.items import Blob, ImageSeen, TargetSnapshot
 from crawler.outcomes import failure_reason, http_outcome
 from crawler.spiders.visit import SiteVisit
@@ -76,6 +77,10 @@ class SiteSpider(Spider):
         if kwargs.get("render"):
             crawler.settings.set("MASTHEAD_RENDER", kwargs["render"], priority="spider")
         return super().from_crawler(crawler, *args, **kwargs)
+
+    @property
+    def analysis(self) -> Analysis:
+        return Analysis.of(self.crawler)
 
     @property
     def rendering(self) -> str:
@@ -142,21 +147,22 @@ class SiteSpider(Spider):
 
     # --- home page -----------------------------------------------------------------------
     @guarded
-    def parse_home(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
+    async def parse_home(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
         visit.arrived(response)
         status, reason = http_outcome(response.status)
         if status != "ok":
             visit.fail(status, reason)
             yield self._finish(visit)
             return
-        identity = self._read_page(response, visit, role="home", name="home.html")
+        identity = await self._read_page(response, visit, role="home", name="home.html")
         if identity is None:
             yield self._finish(visit)
             return
         if self._wants_render("home", identity):
             yield self._render(response.url, visit, "home")
         else:
-            yield from self._next(visit)
+            for item in self._next(visit):
+                yield item
 
     @guarded
     def home_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
@@ -174,18 +180,19 @@ class SiteSpider(Spider):
 
     # --- identity pages ------------------------------------------------------------------
     @guarded
-    def parse_identity(self, response: Response, visit: SiteVisit) -> Iterator[Request | TargetSnapshot]:
+    async def parse_identity(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
+        identity = None
         if response.status >= 400:
             visit.record_page(response.url, response.status, False, role="identity",
                               error=http_outcome(response.status)[1])
-            yield from self._next(visit)
-            return
-        identity = self._read_page(response, visit, role="identity",
-                                   name=f"page-{visit.pages_fetched + 1}.html")
+        else:
+            identity = await self._read_page(response, visit, role="identity",
+                                             name=f"page-{visit.pages_fetched + 1}.html")
         if identity is not None and self._wants_render("identity", identity):
             yield self._render(response.url, visit, "identity")
         else:
-            yield from self._next(visit)
+            for item in self._next(visit):
+                yield item
 
     @guarded
     def identity_failed(self, failure: Failure) -> Iterator[Request | TargetSnapshot]:
@@ -194,7 +201,7 @@ class SiteSpider(Spider):
                           error=failure_reason(failure))
         yield from self._next(visit)
 
-    def _read_page(self, response: Response, visit: SiteVisit, role: str, name: str) -> Any:
+    async def _read_page(self, response: Response, visit: SiteVisit, role: str, name: str) -> PageIdentity | None:
         """Keep the page as received and absorb what it says; None when it is no HTML."""
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         visit.keep(Blob(name, "page", response.url, response.body, utc_now(),
@@ -205,9 +212,9 @@ class SiteSpider(Spider):
             if role == "home":
                 visit.fail("error", f"not an HTML page ({content_type.split(';')[0]})")
             return None
-        text, encoding = decode_html(response.body, content_type or None)
+        encoding, identity = await self.analysis.run(read_page, response.body, content_type or None,
+                                                     response.url, visit.max_pages)
         visit.record_page(response.url, response.status, False, role=role, encoding=encoding)
-        identity = extract_page(text, response.url, link_limit=visit.max_pages)
         visit.absorb(identity, response.url)
         return identity
 
@@ -237,7 +244,7 @@ class SiteSpider(Spider):
             visit.keep(Blob("screenshot.png", "screenshot", response.url, screenshot, utc_now(),
                             response.status, "image/png"))
         visit.record_page(response.url, response.status, True, role=role, encoding="utf-8", error=error)
-        visit.absorb(extract_page(html, response.url, link_limit=visit.max_pages), response.url)
+        visit.absorb(await self.analysis.run(read_rendered, html, response.url, visit.max_pages), response.url)
         for item in self._next(visit):
             yield item
 

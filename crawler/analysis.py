@@ -1,0 +1,118 @@
+"""Reading pages and judging targets, in worker processes.
+
+Parsing a real news page costs about 20 ms of CPU and judging a target tens more. Scrapy
+runs on one thread: there, that work would hold back every download. Worker processes
+(`MASTHEAD_ANALYSIS_WORKERS`, by default one per spare core) do it beside the crawl,
+whose thread then only moves bytes. With 0 workers everything runs in-process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from crawler.extract import PageIdentity, decode_html, extract_page
+from detectors.images import ImageError, load_image
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.items import TargetSnapshot
+    from detectors.engine import DetectionEngine
+    from detectors.findings import Verdict
+
+Result = TypeVar("Result")
+_registry_paths: list[Path] = []
+_engine: DetectionEngine | None = None
+
+
+def default_workers() -> int:
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def _start_worker(registry_paths: Sequence[Path]) -> None:
+    global _registry_paths
+    _registry_paths = list(registry_paths)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the crawl, which stops us
+
+
+def read_page(body: bytes, content_type: str | None, url: str, link_limit: int) -> tuple[str, PageIdentity]:
+    """(encoding, identity) of a page as received."""
+    text, encoding = decode_html(body, content_type)
+    return encoding, extract_page(text, url, link_limit)
+
+
+def read_rendered(html: str, url: str, link_limit: int) -> PageIdentity:
+    return extract_page(html, url, link_limit)
+
+
+def describe_image(content: bytes, max_bytes: int) -> tuple[str, int | None, int | None, str | None, str | None]:
+    """(sha256, width, height, format, error) of downloaded image bytes, decoded safely."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    try:
+        decoded = load_image(content, max_bytes=max_bytes)
+    except ImageError as exc:
+        return sha256, None, None, None, str(exc)
+    return sha256, decoded.width, decoded.height, decoded.format, None
+
+
+def judge(snapshot: TargetSnapshot) -> Verdict:
+    """The engine's verdict on a finished target (the engine is built once per process)."""
+    global _engine
+    from crawler.detection import verdict_of
+    from detectors.engine import build_engine
+    from detectors.registry import Registry
+
+    if _engine is None:
+        _engine = build_engine(Registry.load(_registry_paths))
+    return verdict_of(_engine, snapshot)
+
+
+class Analysis:
+    """The crawl's pool of analysis workers (one per crawler, shared by spider and
+    pipelines, shut down when the spider closes)."""
+
+    def __init__(self, workers: int, registry_paths: Sequence[Path]):
+        if workers > 0:
+            self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(list(registry_paths),))
+        else:
+            self.pool = None
+            _start_in_process(registry_paths)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> Analysis:
+        analysis = getattr(crawler, "masthead_analysis", None)
+        if analysis is None:
+            from scrapy import signals
+
+            settings = crawler.settings
+            workers = settings.get("MASTHEAD_ANALYSIS_WORKERS")
+            analysis = cls(default_workers() if workers is None else int(workers),
+                           [Path(p) for p in settings.getlist("MASTHEAD_REGISTRY")])
+            crawler.masthead_analysis = analysis
+            crawler.signals.connect(analysis.close, signal=signals.engine_stopped)
+        return analysis
+
+    async def run(self, function: Callable[..., Result], *args: Any) -> Result:
+        if self.pool is None:
+            return function(*args)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, function, *args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_in_process(registry_paths: Sequence[Path]) -> None:
+    global _registry_paths, _engine
+    if list(registry_paths) != _registry_paths:
+        _registry_paths, _engine = list(registry_paths), None
