@@ -6,33 +6,21 @@ Keys come from each official domain's label under the public suffix (people.com.
 `chinadaily`) and the full pinyin of each Chinese name of three or more characters
 (人民日报 → `renminribao`); pinyin initials and abbreviations are weak keys. A key's tier
 (`detectors.domains.tier`: distinct, word, four, short, tiny, generic) says how much a
-look-alike of it proves. A look-up is a fixed number of probes whatever the registry's
-size: dictionaries of keys, of their ASCII skeletons (rn→m, 0→o, 1→l…) and looser
-skeletons, the one-deletion (SymSpell) neighbourhood of the label's skeleton, guarded by a
-test on its halves, and one Aho-Corasick scan for keys inside the label.
-
-Score scale (what the host alone says; 70 is the engine's impersonation threshold):
-100 official; 85–90 the official domain itself with look-alike characters, a dot slipped
-in, its dots dropped (peoplecomcn.net) or in front of another domain (bbc.co.uk.x.top).
-By tier (distinct / word / four / short / tiny / generic):
-  look-alike characters 90/80/80/70/60/55; one typo 80/70/70/45/35/40;
-  another suffix 80/45/70/55/40/45; brand plus news words or country codes 80/40/70/70/45/40;
-the pinyin of a Chinese name or a Latin name scores like the label of its tier; look-alike
-characters plus one more change score 10 below a typo (keys of 7+ letters). A typo or
-look-alike that is itself a common word scores 35; a suffix among the cheap TLDs impostors
-favour (.ltd .pm .top .xyz…) adds 15 (90 at most); initials and abbreviations score 30–35,
-so they count only with another signal. Suffixes only governments, universities or treaty
-bodies can register (.gov.cn, .edu, .int) yield no look-alike.
+look-alike of it proves (detectors.domain_scores: the scale and its rules). A look-up is a
+fixed number of probes whatever the registry's size: dictionaries of keys, of their
+ASCII skeletons (rn→m, 0→o, 1→l…) and glyph skeletons (d/b/cl, m/n/rn…), the
+one-deletion (SymSpell) neighbourhood of the label's skeleton, guarded by a test on its
+halves, and one Aho-Corasick scan for keys inside the label.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
 
 import ahocorasick
 
+from detectors.domain_scores import RULES, Key, Scorer, restricted
 from detectors.domains import (
     DISTINCT,
     FOUR,
@@ -41,50 +29,34 @@ from detectors.domains import (
     WEAK,
     WORD,
     DomainMatch,
-    PublicSuffixes,
     affix_split,
     common_words,
     deletions,
     edit_kind,
+    glyph_skeleton,
     idn_unicode,
     latin_lookalike,
     skeleton,
     tier,
 )
+from detectors.hostnames import PublicSuffixes
 from detectors.registry import Organisation, Registry
 from detectors.text import has_cjk, pinyin, pinyin_initials, words
-
-_SCORES = {"visual": (90, 80, 80, 70, 60, 55), "typo": (80, 70, 70, 45, 35, 40),
-           "swap": (80, 45, 70, 55, 40, 45), "combo": (80, 40, 70, 70, 45, 40)}
-_CHEAP_TLDS = frozenset("""ltd pm pics top xyz pro work icu buzz click site online store shop fun
-    cyou sbs cfd bond rest vip club link website space live life news press today world info tk
-    ml ga cf gq cc ws me biz mobi asia""".split())
-# Suffixes only governments, universities, the military or treaty bodies can register.
-RESTRICTED = frozenset("gov edu mil int arpa ac go gob gouv govt".split())
-# Letters also confused in print (c/e, d/b, v/u, q/g, n/r/m): too loose below six letters.
-_LOOSE = str.maketrans("cdvqnr", "ebugmm")
-
-
-@dataclass(frozen=True, slots=True)
-class _Key:
-    key: str  # lower-case ASCII, no hyphens
-    org_id: str
-    domain: str  # the official domain it stands for
-    source: str  # domain | dotless | name | pinyin | initials | abbreviation
-    tier: int
-    origin: str  # what it was made from: the official label, a name
-    suffixes: frozenset[str]  # the organisation's public suffixes for this label
 
 
 class DomainIndex:
     """Official domains and brand keys of a registry, for `lookup`."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: frozenset[str] = RULES) -> None:
         self.suffixes = PublicSuffixes.shared()
+        self.scorer = Scorer(common_words(), rules)
+        self.own_key = "own_key" in rules
+        self.short_combo = "short_combo" in rules
+        self.shortest_near = 2 if "tiny_typo" in rules else 3  # keys in the one-edit search
         self.official: dict[str, DomainMatch] = {}
-        self.exact: dict[str, list[_Key]] = defaultdict(list)
-        self.skeletons: dict[str, list[_Key]] = defaultdict(list)
-        self.loose: dict[str, list[_Key]] = defaultdict(list)
+        self.exact: dict[str, list[Key]] = defaultdict(list)
+        self.skeletons: dict[str, list[Key]] = defaultdict(list)
+        self.glyphs: dict[str, list[Key]] = defaultdict(list)
         self.near: dict[str, set[str]] = defaultdict(set)  # skeleton deletion → keys
         # Halves of key skeletons by length: a label within one edit of a key of length m
         # shares its first or its last (m - 1) // 2 letters (the edit is in the other half),
@@ -92,11 +64,10 @@ class DomainIndex:
         self.heads: dict[int, set[str]] = defaultdict(set)
         self.tails: dict[int, set[str]] = defaultdict(set)
         self.automaton = ahocorasick.Automaton()
-        self.common = common_words()
 
     @classmethod
-    def from_registry(cls, registry: Registry) -> DomainIndex:
-        index = cls()
+    def from_registry(cls, registry: Registry, rules: frozenset[str] = RULES) -> DomainIndex:
+        index = cls(rules)
         for org in registry:
             for domain in org.domains:
                 index.official[domain] = DomainMatch(org.id, "official", 100, domain, "")
@@ -106,6 +77,7 @@ class DomainIndex:
         for text, keys in index.exact.items():
             if len(text) >= 3:
                 index.automaton.add_word(text, text)
+            if len(text) >= index.shortest_near:
                 if any(k.tier != WEAK and k.source != "dotless" for k in keys):
                     shape = skeleton(text)
                     for deleted in deletions(shape):
@@ -116,10 +88,10 @@ class DomainIndex:
         index.automaton.make_automaton()  # stays empty (kind EMPTY) without keys
         return index
 
-    def _keys_of(self, org: Organisation) -> list[_Key]:
+    def _keys_of(self, org: Organisation) -> list[Key]:
         """Every key of an organisation's domains and names. A domain under another
         organisation's domain (jjckb.xinhuanet.com) lends it no brand."""
-        keys: list[_Key] = []
+        keys: list[Key] = []
         labels: dict[str, tuple[str, set[str]]] = {}
         for domain in org.domains:
             _, label, suffix = self.suffixes.split(domain)
@@ -129,35 +101,36 @@ class DomainIndex:
                 labels.setdefault(label, (registrable if owner else domain, set()))[1].add(suffix)
         for label, (domain, suffixes) in labels.items():
             compact, frozen = label.replace("-", ""), frozenset(suffixes)
-            keys.append(_Key(compact, org.id, domain, "domain", tier(compact), label, frozen))
+            keys.append(Key(compact, org.id, domain, "domain", tier(compact), label, frozen))
             for suffix in suffixes:
                 parts = suffix.split(".")
                 for size in range(1, len(parts) + 1):
-                    keys.append(_Key(compact + "".join(parts[:size]), org.id, domain, "dotless",
-                                     WEAK if len(compact) <= 2 else DISTINCT, label, frozen))
+                    keys.append(Key(compact + "".join(parts[:size]), org.id, domain, "dotless",
+                                    WEAK if len(compact) <= 2 else DISTINCT, label, frozen))
         for name in (*org.all_names, *org.abbreviations):
             if has_cjk(name):
                 if len(pinyin_initials(name)) >= 3:
                     spelled, initials = pinyin(name), pinyin_initials(name)
-                    keys.append(_Key(spelled, org.id, org.domains[0], "pinyin", tier(spelled), name, frozenset()))
-                    keys.append(_Key(initials, org.id, org.domains[0], "initials", WEAK, name, frozenset()))
+                    keys.append(Key(spelled, org.id, org.domains[0], "pinyin", tier(spelled), name, frozenset()))
+                    keys.append(Key(initials, org.id, org.domains[0], "initials", WEAK, name, frozenset()))
                 continue
             key = "".join(words(name))
             if len(key) >= 2:
                 weak = name in org.abbreviations or len(key) <= 3
-                keys.append(_Key(key, org.id, _closest(org.domains, key), "abbreviation" if weak else "name",
-                                 WEAK if weak else tier(key), name, frozenset()))
+                keys.append(Key(key, org.id, _closest(org.domains, key), "abbreviation" if weak else "name",
+                                WEAK if weak else tier(key), name, frozenset()))
         return keys
 
-    def _add(self, key: _Key) -> None:
+    def _add(self, key: Key) -> None:
         entries = self.exact[key.key]
         if any(e.org_id == key.org_id and e.tier <= key.tier for e in entries):
             return
         entries.append(key)
         if key.tier != WEAK:
-            self.skeletons[skeleton(key.key)].append(key)
-            if len(key.key) >= 6 and key.source != "dotless":
-                self.loose[skeleton(key.key).translate(_LOOSE)].append(key)
+            shape = skeleton(key.key)
+            self.skeletons[shape].append(key)
+            if self.scorer.distinct_enough(key):
+                self.glyphs[glyph_skeleton(shape)].append(key)
 
     def lookup(self, host: str) -> list[DomainMatch]:
         """Matches of a normalised (punycode) host, best first, one per organisation."""
@@ -170,7 +143,7 @@ class DomainIndex:
             if dot < 0:
                 break
         subdomain, label, suffix = self.suffixes.split(host)
-        if suffix.partition(".")[0] in RESTRICTED or suffix.rpartition(".")[2] in RESTRICTED:
+        if restricted(suffix):
             return []
         found: dict[str, DomainMatch] = {}
         if label.startswith("xn--"):
@@ -185,13 +158,18 @@ class DomainIndex:
             self._match_subdomain(subs, suffix, found)
         if subs or "." in suffix:
             self._match_split(subs, label, suffix, found)
-        return sorted(found.values(), key=lambda m: -m.score)
+        if len(found) > 1:
+            return sorted(found.values(), key=lambda m: -m.score)
+        return list(found.values())
 
     def _match_label(self, label: str, suffix: str, found: dict[str, DomainMatch], idn: str | None = None) -> None:
         """The registrable label against every key: exact, look-alike, one edit, affixes."""
         compact = label.replace("-", "") if "-" in label else label
-        shown, score = idn or label, self._score
+        shown, score = idn or label, self.scorer.score
+        owners: set[str] = set()  # organisations that list the label as their abbreviation
         for key in self.exact.get(compact, ()):
+            if key.source == "abbreviation":
+                owners.add(key.org_id)
             if idn:
                 _offer(found, key, "idn_homoglyph", score("visual", key, compact, suffix),
                        f"Unicode look-alike characters ({idn} for {key.origin})")
@@ -200,55 +178,75 @@ class DomainIndex:
                        f"'{key.origin}' with hyphens added")
             else:
                 self._offer_exact(found, key, compact, suffix)
+        # An organisation's own abbreviation is no misspelling of another's key.
+        others = owners if owners and self.own_key else None
         shape = skeleton(compact)
         kind = "idn_homoglyph" if idn else "homoglyph"
         for key in self.skeletons.get(shape, ()):
             if key.key != compact:
                 _offer(found, key, kind, score("visual", key, compact, suffix),
                        f"look-alike characters ({shown} for {key.origin})")
-        for key in self.loose.get(shape.translate(_LOOSE), ()) if len(shape) >= 5 else ():
-            if skeleton(key.key) != shape and edit_kind(key.key, compact) is None:
+        for key in self.glyphs.get(glyph_skeleton(shape), ()):
+            if (others is None or key.org_id in others) and skeleton(key.key) != shape \
+                    and edit_kind(key.key, compact) is None:
                 _offer(found, key, kind, score("typo", key, compact, suffix),
                        f"look-alike letters ({shown} for {key.origin})")
-        hits: set[str] = set()
-        for deleted in deletions(shape) if self._near_possible(shape) else ():
-            near = self.near.get(deleted)
-            if near:
-                hits |= near
-        for text in hits:
-            edit = edit_kind(text, compact)
-            if edit is None and (len(text) < 7 or edit_kind(skeleton(text), shape) is None):
-                continue
-            for key in self.exact[text]:
-                if key.tier == WEAK or key.source == "dotless":
-                    continue
-                if edit:
-                    _offer(found, key, kind if idn else edit[0], score("typo", key, compact, suffix), edit[1])
-                else:
-                    _offer(found, key, kind, score("typo", key, compact, suffix) - 10,
-                           f"look-alike characters and one more change ({shown} for {key.origin})")
+        if self._near_possible(shape):
+            self._match_near(compact, shape, suffix, found, others, idn, shown)
         start = compact.find("es", 1)
         while start > 0:  # a plural slipped inside (aljazeseera)
             for key in self.exact.get(compact[:start] + compact[start + 2:], ()):
                 if key.tier in (DISTINCT, WORD) and key.source != "dotless":
                     _offer(found, key, "insertion", score("typo", key, compact, suffix), "letters added ('es')")
             start = compact.find("es", start + 1)
-        scan = len(compact) > 3 and self.automaton.kind == ahocorasick.AHOCORASICK
-        for end, text in self.automaton.iter(compact) if scan else ():
-            before, after = affix_split(compact[: end + 1 - len(text)]), affix_split(compact[end + 1:])
-            if len(text) == len(compact) or before is None or after is None:
-                continue
-            glued = "-" not in label and min(map(len, (*before, *after))) < 3
-            for key in self.exact[text]:
-                if not (glued and key.tier in (SHORT, TINY)):  # vocus is not voc + us
-                    self._offer_combo(found, key, (*before, *after), suffix)
+        if len(compact) > 3 and self.automaton.kind == ahocorasick.AHOCORASICK:
+            self._match_affixes(label, compact, suffix, found)
 
     def _near_possible(self, shape: str) -> bool:
+        if len(shape) < 4 and self.shortest_near == 2:
+            return True  # halves of two-letter keys are empty: no test
         for size in (len(shape) - 1, len(shape), len(shape) + 1):
             half = (size - 1) // 2
             if half and (shape[:half] in self.heads.get(size, ()) or shape[-half:] in self.tails.get(size, ())):
                 return True
         return False
+
+    def _match_near(self, compact: str, shape: str, suffix: str, found: dict[str, DomainMatch],
+                    others: set[str] | None, idn: str | None, shown: str) -> None:
+        """Keys one edit from the label (or from its skeleton, for keys of 7+ letters)."""
+        hits: set[str] = set()
+        for deleted in deletions(shape):
+            near = self.near.get(deleted)
+            if near:
+                hits |= near
+        score = self.scorer.score
+        for text in hits:
+            edit = edit_kind(text, compact)
+            if edit is None and (len(text) < 7 or edit_kind(skeleton(text), shape) is None):
+                continue
+            for key in self.exact[text]:
+                if key.tier == WEAK or key.source == "dotless" or (others is not None and key.org_id not in others):
+                    continue
+                if edit:
+                    kind = "idn_homoglyph" if idn else edit[0]
+                    _offer(found, key, kind, score("typo", key, compact, suffix), edit[1])
+                else:
+                    _offer(found, key, "idn_homoglyph" if idn else "homoglyph",
+                           score("typo", key, compact, suffix) - 10,
+                           f"look-alike characters and one more change ({shown} for {key.origin})")
+
+    def _match_affixes(self, label: str, compact: str, suffix: str, found: dict[str, DomainMatch]) -> None:
+        """Keys inside the label with news words, codes or digits around them."""
+        for end, text in self.automaton.iter(compact):
+            before, after = affix_split(compact[: end + 1 - len(text)]), affix_split(compact[end + 1:])
+            if len(text) == len(compact) or before is None or after is None:
+                continue
+            glued = "-" not in label and min(map(len, (*before, *after))) < 3
+            for key in self.exact[text]:
+                # vocus is not voc + us, but bbcen.com is bbc + en under bbc's own suffix
+                if not glued or key.tier not in (SHORT, TINY) or (
+                        key.tier == SHORT and self.short_combo and suffix in key.suffixes):
+                    self._offer_combo(found, key, (*before, *after), suffix)
 
     def _match_subdomain(self, subs: list[str], suffix: str, found: dict[str, DomainMatch]) -> None:
         """The brand in front of another domain: bbc.co.uk.example.top, people-com-cn.x.top,
@@ -266,7 +264,7 @@ class DomainIndex:
                 if key.source == "dotless" and key.tier != WEAK:
                     _offer(found, key, "brand_subdomain", 85, f"{key.domain} in front of another domain")
                 elif key.tier in (DISTINCT, WORD, FOUR):
-                    _offer(found, key, "brand_subdomain", self._score("swap", key, sub, suffix) - 10,
+                    _offer(found, key, "brand_subdomain", self.scorer.score("swap", key, sub, suffix) - 10,
                            f"'{sub}' in front of another domain")
 
     def _match_split(self, subs: list[str], label: str, suffix: str, found: dict[str, DomainMatch]) -> None:
@@ -279,22 +277,11 @@ class DomainIndex:
             for key in self.exact.get(joined.replace("-", ""), ()):
                 if key.tier != WEAK and key.source != "dotless":
                     whole = key.source == "domain" and rest in key.suffixes
-                    _offer(found, key, "dot_insertion", 90 if whole else self._score("visual", key, joined, rest),
-                           f"'{key.origin}' with a dot inserted")
+                    score = 90 if whole else self.scorer.score("visual", key, joined, rest)
+                    _offer(found, key, "dot_insertion", score, f"'{key.origin}' with a dot inserted")
 
-    def _score(self, relation: str, key: _Key, label: str, suffix: str) -> int:
-        """The scale of the module docstring."""
-        if key.tier == WEAK:
-            return 35 if relation == "swap" else 30
-        score = _SCORES[relation][key.tier]
-        if relation == "visual" and suffix in key.suffixes:
-            score = 90  # the whole official domain, copied with look-alikes
-        if relation in ("typo", "visual") and label != key.key and self.common.get(label, 0) >= 3:
-            return min(score, 35)  # a word in its own right, not a misspelling
-        return min(score + 15, 90) if suffix.rpartition(".")[2] in _CHEAP_TLDS and score >= 40 else score
-
-    def _offer_exact(self, found: dict[str, DomainMatch], key: _Key, label: str, suffix: str) -> None:
-        score = self._score("swap", key, label, suffix)
+    def _offer_exact(self, found: dict[str, DomainMatch], key: Key, label: str, suffix: str) -> None:
+        score = self.scorer.score("swap", key, label, suffix)
         if key.source == "dotless":
             _offer(found, key, "combosquat", score if key.tier == WEAK else 85, f"{key.domain} with its dots dropped")
         elif key.source == "domain":
@@ -303,12 +290,12 @@ class DomainIndex:
             kind = {"name": "brand_name", "pinyin": "pinyin", "initials": "pinyin_initials"}.get(key.source)
             _offer(found, key, kind or "abbreviation", score, _source_detail(key))
 
-    def _offer_combo(self, found: dict[str, DomainMatch], key: _Key, added: tuple[str, ...], suffix: str) -> None:
+    def _offer_combo(self, found: dict[str, DomainMatch], key: Key, added: tuple[str, ...], suffix: str) -> None:
         words_added = ", ".join(f"'{word}'" for word in added)
         if key.source == "dotless" and key.tier != WEAK:
             _offer(found, key, "combosquat", 85, f"{key.domain} with its dots dropped plus {words_added}")
         else:
-            _offer(found, key, "combosquat", self._score("combo", key, "", suffix),
+            _offer(found, key, "combosquat", self.scorer.score("combo", key, "", suffix),
                    f"{_source_detail(key)} plus {words_added}")
 
 
@@ -317,14 +304,14 @@ def _closest(domains: tuple[str, ...], key: str) -> str:
     return max(domains, key=lambda domain: len(os.path.commonprefix((domain, key))))
 
 
-def _source_detail(key: _Key) -> str:
+def _source_detail(key: Key) -> str:
     return {"pinyin": f"the pinyin of {key.origin} ({key.key})",
             "initials": f"the pinyin initials of {key.origin} ({key.key})",
             "abbreviation": f"the abbreviation {key.origin}",
             "name": f"the name {key.origin}"}.get(key.source, f"brand '{key.key}'")
 
 
-def _offer(found: dict[str, DomainMatch], key: _Key, kind: str, score: int, detail: str) -> None:
+def _offer(found: dict[str, DomainMatch], key: Key, kind: str, score: int, detail: str) -> None:
     _keep(found, DomainMatch(key.org_id, kind, score, key.domain, detail))
 
 

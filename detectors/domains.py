@@ -1,10 +1,10 @@
 """The domain detector: a target's host against every organisation's official domains.
 
 A host that is an official domain or under one is official. Otherwise `DomainIndex`
-(detectors.domain_index, where the score scale is documented) finds look-alikes: typos,
-homoglyphs, IDN look-alikes, combosquats, suffix swaps, the brand in front of another
-domain, the pinyin of Chinese names. This module holds what the index is built from — the
-vocabulary of affixes, edit classification, look-alike folding, the public-suffix split —
+(detectors.domain_index) finds look-alikes: typos, homoglyphs, IDN look-alikes,
+combosquats, suffix swaps, the brand in front of another domain, the pinyin of Chinese
+names; detectors.domain_scores documents how much each proves. This module holds what the
+index is built from — the vocabulary of affixes, edit classification, look-alike folding —
 and the detector. Chinese IDN labels (新华网.com) are names, not spellings: `idn_labels`
 returns them for the engine to hand to the name detector.
 """
@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import idna
-import tldextract
 
 from detectors.findings import Finding
 from detectors.hostnames import HostnameError, normalise_host, to_unicode
@@ -49,6 +48,8 @@ _QWERTY = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
     "5re3 6tr4 7yt5 8uy6 9iu7 0oi8 po9").split()))
 # detectors.text.ascii_skeleton for lower-case ASCII labels, as one translate (hot path).
 _SKELETON = str.maketrans("01i538", "ollseb")
+_GLYPH_PAIRS = (("nn", "m"), ("dl", "d"), ("lb", "b"), ("lh", "h"), ("lc", "k"))
+_GLYPH = str.maketrans("dcqnrv9", "begmmu6")
 _EXTRA_LOOKALIKES = {"ь": "b", "ԍ": "g", "к": "k", "м": "m", "т": "t", "ə": "a", "ʒ": "3",
                      "ƻ": "2", "ƽ": "5", "ĸ": "k", "ŋ": "n", "æ": "ae", "œ": "oe", "ß": "ss"}
 _LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
@@ -83,6 +84,16 @@ def skeleton(label: str) -> str:
     if "rn" in label or "vv" in label or "cl" in label:
         label = label.replace("rn", "m").replace("vv", "w").replace("cl", "d")
     return label.translate(_SKELETON)
+
+
+def glyph_skeleton(shape: str) -> str:
+    """A looser form of a `skeleton`: the letters dnstwist's homoglyph fuzzer swaps, one
+    or two at a time, folded together (lb/dl/d/b, nn/rn/m/n/r, c/e, u/v, q/g, lh/h, lc/k,
+    6/9), so that bjrevievu and lbjnews meet bjreview and bjnews."""
+    for glyphs, letter in _GLYPH_PAIRS:
+        if glyphs in shape:
+            shape = shape.replace(glyphs, letter)
+    return shape.translate(_GLYPH)
 
 
 def deletions(text: str) -> list[str]:
@@ -184,53 +195,6 @@ def idn_unicode(label: str) -> str | None:
         return idna.decode(label)
     except (idna.IDNAError, UnicodeError):
         return None
-
-
-class PublicSuffixes:
-    """Registrable-domain split on tldextract's bundled list (with private suffixes, as
-    `detectors.hostnames`), a few µs a host instead of 20. Build it with `shared()`."""
-
-    @classmethod
-    @lru_cache(maxsize=1)
-    def shared(cls) -> PublicSuffixes:
-        return cls()
-
-    def __init__(self) -> None:
-        extract = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
-        self.exact: set[str] = set()
-        self.wild: set[str] = set()  # parents of `*.` rules
-        self.exceptions: set[str] = set()
-        for rule in extract.tlds:
-            target = self.exceptions if rule.startswith("!") else self.wild if rule.startswith("*.") else self.exact
-            try:
-                target.add(idna.encode(rule.lstrip("!").removeprefix("*."), uts46=True).decode("ascii"))
-            except idna.IDNAError:
-                continue
-
-    def registrable(self, host: str) -> str:
-        """The registrable domain (`detectors.hostnames.registrable_domain`)."""
-        _, label, suffix = self.split(host)
-        return f"{label}.{suffix}" if suffix else label
-
-    def split(self, host: str) -> tuple[str, str, str]:
-        """(subdomain part, label, public suffix) of a normalised host; ("", first label,
-        rest) when it has no known suffix."""
-        start, previous = 0, -1
-        while True:
-            rest, dot = host[start:], host.find(".", start)
-            if rest in self.exceptions:
-                previous, start = start, dot + 1
-                break
-            if rest in self.exact or (dot >= 0 and host[dot + 1:] in self.wild):
-                break
-            if dot < 0:
-                previous = -1
-                break
-            previous, start = start, dot + 1
-        if previous < 0:
-            label, _, suffix = host.partition(".")
-            return "", label, suffix
-        return host[: max(previous - 1, 0)], host[previous:start - 1], host[start:]
 
 
 def idn_labels(host: str) -> list[str]:

@@ -25,22 +25,33 @@ def _record(target: str, verdict: Verdict | None, error: str | None = None) -> d
     return {"target": target, **verdict.to_dict(), "error": None}
 
 
+# A line that is a bare ASCII host: no scheme, path, port, user or brackets to parse.
+_URL_CHARS = frozenset("/\\:@?#[]%")
+
+
 def host_of(text: str) -> str:
     """The host of a domain or URL line, normalised (raises HostnameError)."""
     value = text.strip()
+    if value.isascii() and value.isprintable() and " " not in value and _URL_CHARS.isdisjoint(value):
+        return normalise_host(value.lower())  # what urlsplit's hostname would give, without it
     host = urlsplit(value if "://" in value else f"//{value}").hostname or ""
     return normalise_host(host)
 
 
 def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """One record per line. The name detector only sees Chinese IDN labels (新华网.com), so
+    a host without a punycode label goes to the domain detector alone: same verdict."""
     engine = build_engine(registry, ("domain", "name"))
+    domains = engine.detectors[0]
     for line in lines:
         try:
             host = host_of(line)
         except HostnameError as exc:
             yield _record(line, None, str(exc))
             continue
-        yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
+        profile = TargetProfile(target=line, host=host)
+        verdict = engine.analyse(profile) if "xn--" in host else engine.decide(domains.detect(profile))
+        yield _record(line, verdict)
 
 
 def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from detectors.domain_index import DomainIndex
-from detectors.domains import (DISTINCT, FOUR, GENERIC, SHORT, TINY, WORD, DomainDetector, PublicSuffixes,
+from detectors.domains import (DISTINCT, FOUR, GENERIC, SHORT, TINY, WORD, DomainDetector,
                                affix_split, edit_kind, idn_labels, skeleton, tier)
-from detectors.hostnames import normalise_host, registrable_domain
+from detectors.hostnames import PublicSuffixes, normalise_host, registrable_domain
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
 from detectors.text import ascii_skeleton
