@@ -61,7 +61,7 @@ def score_for(distance: float) -> int:
 
 
 def _rgb_on_white(image: Image.Image) -> np.ndarray:
-    image = image.convert("RGBA")
+    """RGB composited onto white, reduced to at most _WORK px."""
     if max(image.size) > _WORK:
         image = image.copy()
         image.thumbnail((_WORK, _WORK), Image.Resampling.LANCZOS)
@@ -127,8 +127,9 @@ class _Ground:
                 yield "top", (top, top + start, left, right)
                 yield "bottom", (top + end, bottom, left, right)
 
-    def views(self, region: tuple[int, int, int, int]) -> np.ndarray:
-        """The tone and shape views (2, _VIEW, _VIEW) of the content in a region."""
+    def views(self, region: tuple[int, int, int, int]) -> tuple[np.ndarray, float]:
+        """The tone and shape views (2, _VIEW, _VIEW) of the content in a region,
+        stretched to the square, and the content's log aspect ratio."""
         top, bottom, left, right = self.box(*region)
         alpha = self.alpha[top:bottom, left:right]
         luma = _luma(self.rgb[top:bottom, left:right])
@@ -137,37 +138,52 @@ class _Ground:
         if foreground > 160 and foreground > _luma(self.background):
             luma = 255.0 - luma  # a light logo on a darker ground: the reversed version
         tone = alpha * luma + (1.0 - alpha) * 255.0
-        return np.stack([_square(tone), _square((1.0 - alpha) * 255.0)])
+        aspect = float(np.log((right - left) / (bottom - top)))
+        return np.stack([_stretch(tone), _stretch((1.0 - alpha) * 255.0)]), aspect
 
 
-def normalised_views(image: Image.Image) -> tuple[list[str], np.ndarray]:
-    """Crop labels and their (tone, shape) views, (crops, 2, _VIEW, _VIEW) float32.
+def normalised_views(image: Image.Image) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Crop labels, their (tone, shape) views (crops, 2, _VIEW, _VIEW) float32 and their
+    log aspect ratios.
 
     An image whose border is not white is seen twice: as content on its border colour
     (a logo on a coloured header) and as a picture on white (a full-bleed square icon)."""
+    image = image.convert("RGBA")
     rgb = _rgb_on_white(image)
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
-    background = np.median(border, axis=0)
-    grounds = [(_Ground(rgb, background), "")]
-    if np.abs(background - 255.0).max() > 40:
-        grounds.append((_Ground(rgb, np.full(3, 255.0, dtype=np.float32)), "framed "))
-    labels, views = [], []
-    for ground, prefix in grounds:
+    backgrounds = [("", np.median(border, axis=0))]
+    if np.abs(backgrounds[0][1] - 255.0).max() > 40:
+        backgrounds.append(("framed ", np.full(3, 255.0, dtype=np.float32)))
+    labels, views, aspects = [], [], []
+    for prefix, background in backgrounds:
+        ground = _Ground(rgb, background)
         if ground.blank:
             continue
+        ground = _zoomed(image, rgb, ground)
         for label, region in ground.crops():
+            view, aspect = ground.views(region)
             labels.append(prefix + label)
-            views.append(ground.views(region))
-    return labels, np.array(views, dtype=np.float32).reshape(len(views), 2, _VIEW, _VIEW)
+            views.append(view)
+            aspects.append(aspect)
+    return (labels, np.array(views, dtype=np.float32).reshape(len(views), 2, _VIEW, _VIEW),
+            np.array(aspects, dtype=np.float32))
 
 
-def _square(view: np.ndarray) -> np.ndarray:
-    height, width = view.shape
-    side = max(height, width)
-    canvas = np.full((side, side), 255.0, dtype=np.float32)
-    top, left = (side - height) // 2, (side - width) // 2
-    canvas[top:top + height, left:left + width] = view
-    image = Image.fromarray(canvas.clip(0, 255).astype(np.uint8), "L")
+def _zoomed(image: Image.Image, rgb: np.ndarray, ground: _Ground) -> _Ground:
+    """Small content in a large image (a logo with a lot of space around it) is seen
+    again from the original pixels, cropped to it, so that it keeps its resolution."""
+    top, bottom, left, right = ground.box()
+    height, width = rgb.shape[:2]
+    scale = image.width / width
+    if scale <= 1.0 or max(bottom - top, right - left) > 0.6 * max(height, width):
+        return ground
+    box = (max(0, left - 1) * scale, max(0, top - 1) * scale,
+           min(width, right + 1) * scale, min(height, bottom + 1) * scale)
+    return _Ground(_rgb_on_white(image.crop(tuple(round(v) for v in box))), ground.background)
+
+
+def _stretch(view: np.ndarray) -> np.ndarray:
+    image = Image.fromarray(view.clip(0, 255).astype(np.uint8), "L")
     return np.asarray(image.resize((_VIEW, _VIEW), Image.Resampling.LANCZOS), dtype=np.float32)
 
 
@@ -214,7 +230,7 @@ def view_hashes(views: np.ndarray) -> np.ndarray:
 
 def image_hashes(image: Image.Image) -> tuple[list[str], np.ndarray]:
     """Crop labels and their hashes (crops × HASH_KINDS, uint64); none for a blank image."""
-    labels, views = normalised_views(image)
+    labels, views, _ = normalised_views(image)
     if not labels:
         return [], np.zeros((0, len(HASH_KINDS)), dtype=np.uint64)
     return labels, view_hashes(views)
