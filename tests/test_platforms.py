@@ -157,3 +157,12 @@ def test_hostile_values_are_cleaned(platforms: Platforms) -> None:
     page = read_account(html, "https://weibo.com/u/1", platforms.get("weibo"))
     assert page.fields["display_name"].startswith("人民日报 长") and len(page.fields["display_name"]) < 600
     assert "avatar" not in page.fields
+
+
+def test_the_readme_profile_example_is_a_valid_profile(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = next(block for block in readme.split("```yaml\n")[1:] if block.startswith("platform:"))
+    (tmp_path / "example.yaml").write_text(example.split("```", 1)[0], encoding="utf-8")
+    loaded = Platforms.load([tmp_path])
+    account = loaded.account("https://www.xiaohongshu.com/user/profile/5a1b2c3d4e5f60718293a4b5")
+    assert account is not None and account.platform == "xiaohongshu"
