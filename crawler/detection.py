@@ -48,10 +48,14 @@ def verdict_of(engine: DetectionEngine, snapshot: TargetSnapshot) -> Verdict:
     if snapshot.status == "ok":
         return engine.analyse(profile_of(snapshot))
     account = account_of(snapshot)
-    if account is not None:
-        account = ShownAccount(account.platform, account.account_id, url=account.url)
-    return engine.analyse(TargetProfile(snapshot.target, host=None if account else snapshot.host,
-                                        account=account))
+    if account is None:
+        return engine.analyse(TargetProfile(snapshot.target, host=snapshot.host))
+    verdict = engine.analyse(TargetProfile(snapshot.target, account=ShownAccount(
+        account.platform, account.account_id, url=account.url)))
+    if verdict.verdict == "clean":  # not seen is not clean: say so where the reasons go
+        verdict.reasons = [f"Not judged: the account page could not be seen ({snapshot.status}: "
+                           f"{snapshot.error or 'no reason given'})."]
+    return verdict
 
 
 def attach(snapshot: TargetSnapshot, verdict: Verdict) -> TargetSnapshot:

@@ -112,6 +112,8 @@ def test_findings_explain_themselves(crawled: dict) -> None:
     assert borrowed["licence_of_other_org"]["org_id"] == "people"
     blocked = records["MzI1MDAwMDAxNA=="]
     assert blocked["snapshot"]["error"].startswith("login wall: the page shows '请在微信客户端打开链接'")
+    assert blocked["reasons"][0].startswith("Not judged: the account page could not be seen (blocked: login wall")
+    assert records["7311200005"]["reasons"][0].startswith("Not judged: the account page could not be seen (gone: ")
 
 
 def test_csv_export_diff_and_labels(crawled: dict) -> None:
