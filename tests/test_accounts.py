@@ -166,5 +166,10 @@ def test_an_accounts_file_takes_only_accounts(crawled: dict, tmp_path: Path) -> 
     result = run_masthead(*crawled["options"], "crawl", "--accounts", str(watch), "--out", str(tmp_path))
     assert result.returncode == 2
     assert "'example.com' is not an account URL of any platform loaded" in result.stderr
-    none = run_masthead("crawl", "--out", str(tmp_path))
-    assert none.returncode == 2 and "give --targets FILE, --accounts FILE or both" in none.stderr
+    scheduled = run_masthead(*crawled["options"], "schedule", "--accounts", str(watch), "--every", "1h",
+                             "--out", str(tmp_path))
+    assert scheduled.returncode == 2 and "'example.com' is not an account URL" in scheduled.stderr
+    for command in ("crawl", "schedule"):
+        extra = ["--every", "1h"] if command == "schedule" else []
+        none = run_masthead(command, "--out", str(tmp_path), *extra)
+        assert none.returncode == 2 and "give --targets FILE, --accounts FILE or both" in none.stderr
