@@ -173,3 +173,23 @@ def test_an_accounts_file_takes_only_accounts(crawled: dict, tmp_path: Path) -> 
         extra = ["--every", "1h"] if command == "schedule" else []
         none = run_masthead(command, "--out", str(tmp_path), *extra)
         assert none.returncode == 2 and "give --targets FILE, --accounts FILE or both" in none.stderr
+
+
+def test_an_interrupted_account_crawl_resumes_with_its_accounts(crawled: dict, tmp_path: Path) -> None:
+    """The store keeps accounts by canonical URL; --resume must know them as accounts again."""
+    from crawler.store import Store, default_db_url
+
+    watch = tmp_path / "accounts.txt"
+    wanted = [a for a in crawled["accounts"] if a.case in ("genuine", "borrowed") and a.platform == "douyin"]
+    watch.write_text("\n".join(a.url for a in wanted) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    store = Store(default_db_url(out))
+    store.start_run("20261129T000000Z-dead", "crawl", [f"https://www.douyin.com/user/{a.account_id}" for a in wanted],
+                    str(watch.resolve()))
+    store.finish_run("20261129T000000Z-dead")  # nothing done: interrupted
+    store.dispose()
+    result = run_masthead(*crawled["options"], "crawl", "--accounts", str(watch), "--resume",
+                          "--proxy", crawled["proxy"], "--out", str(out), "--render", "never")
+    assert result.returncode == 0, result.stderr
+    assert "resuming run 20261129T000000Z-dead: 2 target(s) left" in result.stderr
+    assert "run 20261129T000000Z-dead finished: 2/2 targets, 1 suspects" in result.stdout
