@@ -9,17 +9,29 @@ from crawler.analysis import Analysis, judge
 from crawler.items import TargetSnapshot
 from detectors.engine import DetectionEngine
 from detectors.findings import Verdict
-from detectors.profile import ShownImage, ShownLicence, ShownName, TargetProfile
+from detectors.profile import ShownAccount, ShownImage, ShownLicence, ShownName, TargetProfile
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from typing_extensions import Self
 
+def account_of(snapshot: TargetSnapshot) -> ShownAccount | None:
+    seen = snapshot.account
+    if seen is None:
+        return None
+    return ShownAccount(seen.platform, seen.account_id, seen.verified_label, seen.verified_type,
+                        seen.subject_entity, seen.licensee, seen.licence_number, seen.licence_category,
+                        snapshot.final_url or snapshot.url)
+
+
 def profile_of(snapshot: TargetSnapshot) -> TargetProfile:
-    """What the detectors look at, from what the crawl found."""
+    """What the detectors look at, from what the crawl found. An account lives on its
+    platform's host, which says nothing of who runs it: its host is left out."""
+    account = account_of(snapshot)
     return TargetProfile(
         target=snapshot.target,
-        host=snapshot.host,
+        host=None if account else snapshot.host,
+        account=account,
         names=[ShownName(name.value, name.source, name.url) for name in snapshot.names],
         licences=[ShownLicence(licence.kind, licence.number, licence.url, licence.context)
                   for licence in snapshot.licences],
@@ -30,10 +42,20 @@ def profile_of(snapshot: TargetSnapshot) -> TargetProfile:
 
 
 def verdict_of(engine: DetectionEngine, snapshot: TargetSnapshot) -> Verdict:
-    """The engine's verdict on a snapshot. A target that could not be fetched has only its
-    domain to judge by."""
-    return engine.analyse(profile_of(snapshot) if snapshot.status == "ok"
-                          else TargetProfile(snapshot.target, host=snapshot.host))
+    """The engine's verdict on a snapshot. A site that could not be fetched has only its
+    domain to judge by; an account that could not be seen (login wall, removed) only
+    whether the registry lists it."""
+    if snapshot.status == "ok":
+        return engine.analyse(profile_of(snapshot))
+    account = account_of(snapshot)
+    if account is None:
+        return engine.analyse(TargetProfile(snapshot.target, host=snapshot.host))
+    verdict = engine.analyse(TargetProfile(snapshot.target, account=ShownAccount(
+        account.platform, account.account_id, url=account.url)))
+    if verdict.verdict == "clean":  # not seen is not clean: say so where the reasons go
+        verdict.reasons = [f"Not judged: the account page could not be seen ({snapshot.status}: "
+                           f"{snapshot.error or 'no reason given'})."]
+    return verdict
 
 
 def attach(snapshot: TargetSnapshot, verdict: Verdict) -> TargetSnapshot:

@@ -43,7 +43,7 @@ class ImageSeen:
     """A favicon, logo or social image of the target, downloaded as evidence."""
 
     url: str  # absolute URL; `inline-svg:N` for an inline SVG of the page
-    role: str  # favicon | apple-touch-icon | og-image | logo | svg-logo
+    role: str  # favicon | apple-touch-icon | og-image | logo | svg-logo | avatar
     page_url: str
     sha256: str | None = None  # of the bytes as received
     path: str | None = None  # evidence file, relative to the output folder
@@ -65,6 +65,25 @@ class PageSeen:
     encoding: str | None = None
     role: str = "home"  # home | identity
     error: str | None = None
+
+
+@dataclass
+class AccountSeen:
+    """A platform account as its page presents it (fields read by the platform profile;
+    see crawler.platforms.FIELDS). `status` of the snapshot says whether it could be seen."""
+
+    platform: str
+    account_id: str
+    display_name: str | None = None
+    avatar: str | None = None  # URL
+    bio: str | None = None
+    verified_label: str | None = None  # e.g. 人民日报法人微博
+    verified_type: str | None = None  # the platform's code or word for the kind of verification
+    subject_entity: str | None = None  # 账号主体
+    licensee: str | None = None  # the licence block (持证亮牌): holder,
+    licence_number: str | None = None  # number
+    licence_category: str | None = None  # and service category
+    followers: str | None = None  # as shown (1.2亿, 3,456)
 
 
 @dataclass
@@ -102,6 +121,7 @@ class TargetSnapshot:
     pages: list[PageSeen] = field(default_factory=list)
     screenshot: str | None = None
     rendered: bool = False
+    account: AccountSeen | None = None  # for a platform account (target = its canonical URL)
     evidence_dir: str | None = None
     evidence_files: list[dict[str, Any]] = field(default_factory=list)  # as in manifest.json, with path
     verdict: str | None = None  # set by the detection pipeline (see detectors.engine)

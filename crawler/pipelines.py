@@ -73,7 +73,8 @@ class EvidencePipeline:
             return False
 
     def _folder(self, item: TargetSnapshot) -> Path:
-        name = base = safe_folder_name(item.host or item.target)
+        where = f"{item.account.platform}.{item.account.account_id}" if item.account else item.host
+        name = base = safe_folder_name(where or item.target)
         counter = 1
         while self._taken(name, item.target):
             counter += 1

@@ -14,6 +14,7 @@ MASTHEAD_RUN_KIND = "scan"  # scan | crawl
 MASTHEAD_WATCHLIST = None  # the watch list a crawl came from (what --resume looks for)
 MASTHEAD_DB = None  # SQLAlchemy URL; default: sqlite:///OUTPUT_DIR/masthead.db
 MASTHEAD_REGISTRY = []  # registry YAML files; empty: the bundled seeds/registry.yaml
+MASTHEAD_PLATFORMS = []  # folders of platform profiles beside the built-in seeds/platforms/
 MASTHEAD_PROXY = None  # http://host:port, used by Scrapy's downloader and by Chromium
 MASTHEAD_RENDER = "auto"  # auto | always | never
 MASTHEAD_MAX_PAGES_PER_SITE = 5  # home page included

@@ -204,6 +204,8 @@ def idn_labels(host: str) -> list[str]:
 
 
 def _host_of(profile: TargetProfile) -> str | None:
+    if profile.account is not None:
+        return None  # a platform account lives on its platform's host, which is not its own
     if profile.host:
         return profile.host  # already normalised (punycode) by whoever built the profile
     text = profile.target.strip()

@@ -1,9 +1,11 @@
 """The engine: runs detectors on a target and draws one verdict from their findings.
 
-`official` when the host belongs to a registry organisation; otherwise `impersonation`
-when domain, name and logo findings for one organisation add up (noisy-OR of the best
+`official` when the host belongs to a registry organisation, or the platform account is
+listed as one of its accounts; otherwise `impersonation` when domain, name, logo (and, for
+accounts, verification-label) findings for one organisation add up (noisy-OR of the best
 finding of each detector) to IMPERSONATION_THRESHOLD; otherwise `licence_misuse` for a
-malformed, borrowed or inconsistent news licence; otherwise `unlicensed_news` for a
+malformed, borrowed or inconsistent news licence (or an account's licence block whose
+licensee is not its subject entity); otherwise `unlicensed_news` for a
 news-branded name with no valid licence shown; otherwise `clean`, scored by its strongest
 finding so that near-misses sort first.
 """
@@ -26,6 +28,9 @@ IMPERSONATION_THRESHOLD = 70
 MISUSE_THRESHOLD = 70
 BRANDING_THRESHOLD = 70
 _IDENTITY_DETECTORS = ("domain", "name", "logo")
+_OFFICIAL_KINDS = ("official_domain", "official_account")
+_IDENTITY_KINDS = ("verified_as_other",)  # account findings that say whom it poses as
+_MISUSE_KINDS = ("licensee_not_subject",)  # account findings of a borrowed licence
 
 
 class Detector(Protocol):
@@ -69,17 +74,19 @@ class DetectionEngine:
         return org.name if org else None
 
     def decide(self, findings: list[Finding]) -> Verdict:
-        official = next((f for f in findings if f.kind == "official_domain"), None)
+        official = next((f for f in findings if f.kind in _OFFICIAL_KINDS), None)
         if official is not None:
             return Verdict("official", 100, official.org_id, self._org_name(official.org_id),
                            [official.explanation], findings)
         per_org: dict[str, dict[str, Finding]] = defaultdict(dict)
         for finding in findings:
-            if finding.detector in _IDENTITY_DETECTORS and finding.org_id and finding.score > 0:
+            identity = finding.detector in _IDENTITY_DETECTORS or finding.kind in _IDENTITY_KINDS
+            if identity and finding.org_id and finding.score > 0:
                 best = per_org[finding.org_id].get(finding.detector)
                 if best is None or finding.score > best.score:
                     per_org[finding.org_id][finding.detector] = finding
-        misuse = [f for f in findings if f.detector == "licence" and f.score >= MISUSE_THRESHOLD]
+        misuse = [f for f in findings if (f.detector == "licence" or f.kind in _MISUSE_KINDS)
+                  and f.score >= MISUSE_THRESHOLD]
         if per_org:
             org_id, best = max(per_org.items(), key=lambda item: _combined([f.score for f in item[1].values()]))
             score = _combined([f.score for f in best.values()])
@@ -110,6 +117,7 @@ DETECTORS: dict[str, tuple[str, str]] = {
     "logo": ("detectors.logos", "LogoDetector"),
     "licence": ("detectors.licensing", "LicenceDetector"),
     "news_branding": ("detectors.branding", "NewsBrandingDetector"),
+    "account": ("detectors.accounts", "AccountDetector"),
 }
 
 

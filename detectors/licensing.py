@@ -37,7 +37,14 @@ class LicenceDetector:
 
     def detect(self, profile: TargetProfile) -> list[Finding]:
         findings: list[Finding] = []
-        site_org = self.registry.org_for_host(profile.host) if profile.host else None
+        # Whose licence may be shown here: the official domain's organisation, or the
+        # organisation that lists the account as its own.
+        if profile.account is not None:
+            site_org = self.registry.org_for_account(profile.account.platform, profile.account.account_id)
+            here = "this account"
+        else:
+            site_org = self.registry.org_for_host(profile.host) if profile.host else None
+            here = "this site"
         filings = [(licence, _filing_province(licence)) for licence in profile.licences]
         filings = [(licence, province) for licence, province in filings if province]
         for licence in profile.licences:
@@ -53,7 +60,8 @@ class LicenceDetector:
                 continue
             holder = self.registry.holder_of_licence(parsed.number)
             if holder is None or holder is site_org:
-                whose = f"held by {holder.name}, on its own domain" if holder else "not in the registry"
+                own = "account" if profile.account is not None else "domain"
+                whose = f"held by {holder.name}, on its own {own}" if holder else "not in the registry"
                 findings.append(Finding(
                     self.name, "licence_shown", 0, f"Shows licence {parsed.number} ({whose}).",
                     org_id=holder.id if holder else None, matched=parsed.number,
@@ -62,7 +70,7 @@ class LicenceDetector:
                 findings.append(Finding(
                     self.name, "licence_of_other_org", 95,
                     f"Shows licence {parsed.number}, which is held by {holder.name} "
-                    f"({', '.join(holder.domains[:3])}), not by this site.",
+                    f"({', '.join(holder.domains[:3])}), not by {here}.",
                     org_id=holder.id, matched=parsed.number, reference=parsed.number,
                     evidence=_evidence(licence)))
             for filing, province in filings:

@@ -30,11 +30,28 @@ class ShownImage:
     sha256: str | None = None
 
 
+@dataclass(frozen=True)
+class ShownAccount:
+    """A platform account: who the platform says runs it, and the licence block it shows
+    (the block's number is among the profile's licences as well)."""
+
+    platform: str
+    account_id: str
+    verified_label: str | None = None
+    verified_type: str | None = None
+    subject_entity: str | None = None  # 账号主体
+    licensee: str | None = None
+    licence_number: str | None = None
+    licence_category: str | None = None
+    url: str | None = None
+
+
 @dataclass
 class TargetProfile:
     target: str
-    host: str | None = None  # punycode, of the final URL
+    host: str | None = None  # punycode, of the final URL; None for a platform account
     names: list[ShownName] = field(default_factory=list)
     licences: list[ShownLicence] = field(default_factory=list)
     images: list[ShownImage] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)
+    account: ShownAccount | None = None

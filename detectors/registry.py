@@ -118,12 +118,16 @@ class Registry:
         self._by_id: dict[str, Organisation] = {}
         self._by_domain: dict[str, Organisation] = {}
         self._by_licence: dict[str, Organisation] = {}
+        self._by_account: dict[str, Organisation] = {}
         for org in self.organisations:
             self._claim(self._by_id, org.id, org, "id")
             for domain in org.domains:
                 self._claim(self._by_domain, domain, org, "domain")
             for number in org.licences:
                 self._claim(self._by_licence, number, org, "licence")
+            for platform, ids in org.accounts.items():
+                for account_id in ids:
+                    self._claim(self._by_account, f"{platform}:{account_id}", org, "account")
 
     @staticmethod
     def _claim(index: dict[str, Organisation], key: str, org: Organisation, what: str) -> None:
@@ -156,6 +160,10 @@ class Registry:
 
     def holder_of_licence(self, number: str) -> Organisation | None:
         return self._by_licence.get(number)
+
+    def org_for_account(self, platform: str, account_id: str) -> Organisation | None:
+        """The organisation that lists this platform account as its own."""
+        return self._by_account.get(f"{platform}:{account_id}")
 
     @classmethod
     def load(cls, paths: Sequence[Path] | None = None) -> Registry:

@@ -19,20 +19,24 @@ from crawler.cli.context import CliContext, UserError
               type=click.Path(dir_okay=False, path_type=str),
               help="Registry of genuine organisations to use instead of the bundled one "
                    "(repeatable; files merge, a clash is an error).")
+@click.option("--platforms", "platform_dirs", multiple=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=str),
+              help="Folder of platform profiles (YAML) to load beside the built-in ones "
+                   "(repeatable; a profile named like a built-in one replaces it).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(version("masthead"), prog_name="masthead")
 @click.pass_context
-def cli(ctx: click.Context, registries: tuple[str, ...], verbose: int) -> None:
+def cli(ctx: click.Context, registries: tuple[str, ...], platform_dirs: tuple[str, ...], verbose: int) -> None:
     """Masthead: crawl news sites and platform accounts, and flag counterfeit outlets."""
     handler = logging.StreamHandler()
     handler.setLevel({0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG))
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
     logging.basicConfig(handlers=[handler], level=handler.level)
-    ctx.obj = CliContext(registry_paths=registries)
+    ctx.obj = CliContext(registry_paths=registries, platform_dirs=platform_dirs)
 
 
 def _register_commands() -> None:
-    from crawler.cli import check, crawl, diff, export, label, registry, sandbox, scan, schedule
+    from crawler.cli import check, crawl, diff, export, label, platforms, registry, sandbox, scan, schedule
 
     cli.add_command(check.check)
     cli.add_command(crawl.crawl)
@@ -41,6 +45,7 @@ def _register_commands() -> None:
     cli.add_command(label.label)
     cli.add_command(schedule.schedule)
     cli.add_command(registry.registry)
+    cli.add_command(platforms.platforms)
     cli.add_command(sandbox.sandbox)
     cli.add_command(scan.scan)
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from detectors.registry import Registry, RegistryError
+
+if TYPE_CHECKING:
+    from crawler.platforms import Platforms
 
 
 class UserError(click.ClickException):
@@ -19,7 +23,9 @@ class UserError(click.ClickException):
 @dataclass
 class CliContext:
     registry_paths: tuple[str, ...] = ()
+    platform_dirs: tuple[str, ...] = ()
     _registry: Registry | None = field(default=None, repr=False)
+    _platforms: Platforms | None = field(default=None, repr=False)
 
     def registry(self) -> Registry:
         """The registry chosen with `--registry` (or the bundled one), loaded once."""
@@ -29,3 +35,14 @@ class CliContext:
             except RegistryError as exc:
                 raise UserError(str(exc)) from None
         return self._registry
+
+    def platforms(self) -> Platforms:
+        """The built-in platform profiles and those of `--platforms` folders, loaded once."""
+        if self._platforms is None:
+            from crawler.platforms import PlatformError, Platforms
+
+            try:
+                self._platforms = Platforms.load([Path(p) for p in self.platform_dirs])
+            except PlatformError as exc:
+                raise UserError(str(exc)) from None
+        return self._platforms

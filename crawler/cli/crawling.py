@@ -61,10 +61,12 @@ def crawl_overrides(render: str, proxy: str | None, out: str, db: str | None, ig
         except BrowserNotFound as exc:
             raise UserError(f"--render always: {exc}") from None
     root = click.get_current_context().find_root()
-    root.obj.registry()  # a broken registry is reported before any crawling starts
+    root.obj.registry()  # a broken registry or profile is reported before any crawling starts
+    root.obj.platforms()
     verbosity = root.params.get("verbose", 0)
     return {
         "MASTHEAD_REGISTRY": list(root.obj.registry_paths),
+        "MASTHEAD_PLATFORMS": list(root.obj.platform_dirs),
         "MASTHEAD_RENDER": render,
         "MASTHEAD_PROXY": proxy,
         "MASTHEAD_OUTPUT_DIR": out,

@@ -18,6 +18,13 @@ def label(target: str, label: str, note: str | None, out: str, db: str | None) -
     """Mark TARGET confirmed, false_positive or benign. A benign or false-positive target
     stays out of exports and diffs until its evidence (names, domain, logo, licences)
     changes."""
+    from crawler.targets import TargetError, parse_target
+
+    try:  # an account is labelled under its canonical URL, whichever URL of it is given
+        parsed = parse_target(target, click.get_current_context().find_root().obj.platforms())
+        target = parsed.text if parsed.platform else target
+    except TargetError:
+        pass
     store = open_store(db, out)
     try:
         saved = store.label(target, label, note)

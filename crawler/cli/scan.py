@@ -26,11 +26,12 @@ from detectors.findings import VERDICTS
 @crawl_options
 def scan(targets: tuple[str, ...], targets_file: click.utils.LazyFile | None, fmt: str,
          fail_on: tuple[str, ...], **options: object) -> None:
-    """Crawl TARGETs (domains, URLs or IDNs) and give each a verdict, with the names,
-    licences, images and evidence it rests on."""
+    """Crawl TARGETs (domains, URLs or IDNs, or platform account URLs) and give each a
+    verdict, with the names, licences, images and evidence it rests on."""
     lines = list(targets) + (targets_file.read().splitlines() if targets_file else [])
+    platforms = click.get_current_context().find_root().obj.platforms()
     try:
-        parsed = parse_targets(lines)
+        parsed = parse_targets(lines, platforms)
     except TargetError as exc:
         raise UserError(str(exc)) from None
     if not parsed:

@@ -23,13 +23,17 @@ from twisted.python.failure import Failure
 
 from crawler.evidence import utc_now
 from crawler.analysis import Analysis, read_page, read_rendered
-from crawler.extract import PageIdentity
+from crawler.extract import PageIdentity, decode_html
+from crawler.extract.accounts import read_account
 from crawler.items import Blob, ImageSeen, TargetSnapshot
 from crawler.outcomes import failure_reason, http_outcome
+from crawler.platforms import Platforms
 from crawler.spiders.visit import SiteVisit
 from crawler.targets import Target, parse_targets
 
 ERROR_STATUSES = list(range(400, 600))  # seen by callbacks: a 404 home page is a finding
+_MARKER_STATUS = {"removed": ("gone", "account removed"), "captcha": ("blocked", "captcha"),
+                  "login_wall": ("blocked", "login wall")}
 
 
 def _visit_of(argument: Response | Failure, kwargs: dict[str, Any]) -> SiteVisit:
@@ -67,6 +71,7 @@ class SiteSpider(Spider):
         lines = targets.split(",") if isinstance(targets, str) else list(targets or [])
         if targets_file:
             lines += Path(targets_file).read_text(encoding="utf-8").splitlines()
+        self.target_lines = lines
         self.targets: list[Target] = parse_targets(lines)
         if not self.targets:
             raise ValueError("no targets: give -a targets=example.com,… or -a targets_file=FILE")
@@ -76,7 +81,11 @@ class SiteSpider(Spider):
         # Spider arguments become settings before add-ons read them (crawler.addons).
         if kwargs.get("render"):
             crawler.settings.set("MASTHEAD_RENDER", kwargs["render"], priority="spider")
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Account URLs are known by the platform profiles, which come with the settings.
+        spider.platforms = Platforms.load(crawler.settings.getlist("MASTHEAD_PLATFORMS"))
+        spider.targets = parse_targets(spider.target_lines, spider.platforms)
+        return spider
 
     @property
     def analysis(self) -> Analysis:
@@ -94,7 +103,10 @@ class SiteSpider(Spider):
         for target in self.targets:
             await self._open_sites.acquire()
             visit = SiteVisit.begin(target, self.settings)
-            yield self._fetch(target.url, visit, self.parse_home, self.home_failed)
+            if target.platform:
+                yield self._open_account(visit)
+            else:
+                yield self._fetch(target.url, visit, self.parse_home, self.home_failed)
 
     def _finish(self, visit: SiteVisit) -> TargetSnapshot:
         self._open_sites.release()
@@ -219,11 +231,11 @@ class SiteSpider(Spider):
         return identity
 
     # --- rendered pages ------------------------------------------------------------------
-    @guarded
-    async def parse_rendered(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
-        role = response.meta["masthead_role"]
-        page = response.meta["playwright_page"]
-        html, screenshot, error = response.text, None, None
+    @staticmethod
+    async def _capture(page: Any, visit: SiteVisit, html: str, screenshot: bool) -> tuple[str, bytes | None, str | None]:
+        """(html, screenshot, error) of a rendered page once its scripts have had their
+        time; the page is closed whatever happens."""
+        shot, error = None, None
         try:
             try:
                 await page.wait_for_load_state("load", timeout=visit.settle_ms * 2)
@@ -231,18 +243,29 @@ class SiteSpider(Spider):
                 pass
             await page.wait_for_timeout(visit.settle_ms)
             html = await page.content()
-            if role == "home":
-                screenshot = await page.screenshot(type="png", timeout=visit.render_timeout_ms)
+            if screenshot:
+                shot = await page.screenshot(type="png", timeout=visit.render_timeout_ms)
         except Exception as exc:  # noqa: BLE001 - Playwright raises many kinds; all end the same
             error = f"render: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
         finally:
             await page.close()
-        stem = "home" if role == "home" else f"page-{visit.pages_fetched}"
+        return html, shot, error
+
+    def _keep_rendered(self, response: Response, visit: SiteVisit, stem: str, html: str,
+                       screenshot: bytes | None) -> None:
         visit.keep(Blob(f"{stem}.rendered.html", "rendered-page", response.url,
                         html.encode("utf-8"), utc_now(), response.status, "text/html; charset=utf-8"))
         if screenshot:
             visit.keep(Blob("screenshot.png", "screenshot", response.url, screenshot, utc_now(),
                             response.status, "image/png"))
+
+    @guarded
+    async def parse_rendered(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
+        role = response.meta["masthead_role"]
+        html, screenshot, error = await self._capture(response.meta["playwright_page"], visit,
+                                                      response.text, screenshot=role == "home")
+        stem = "home" if role == "home" else f"page-{visit.pages_fetched}"
+        self._keep_rendered(response, visit, stem, html, screenshot)
         visit.record_page(response.url, response.status, True, role=role, encoding="utf-8", error=error)
         visit.absorb(await self.analysis.run(read_rendered, html, response.url, visit.max_pages), response.url)
         for item in self._next(visit):
@@ -258,6 +281,75 @@ class SiteSpider(Spider):
                           error=f"render: {failure_reason(failure)}")
         for item in self._next(visit):
             yield item
+
+    # --- platform accounts ---------------------------------------------------------------
+    def _open_account(self, visit: SiteVisit) -> Request:
+        return self._fetch(visit.target.url, visit, self.parse_account, self.account_failed)
+
+    @guarded
+    async def parse_account(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
+        """An account page as served (kept; its embedded JSON is read from it, since some
+        platforms' scripts remove their state once used), then rendered, since platforms
+        build their pages with scripts."""
+        page = response.meta.get("playwright_page")
+        if page is None:
+            visit.arrived(response)
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+            visit.keep(Blob("account.html", "page", response.url, response.body, utc_now(),
+                            response.status, content_type))
+            served, encoding = decode_html(response.body, content_type)
+            visit.record_page(response.url, response.status, False, role="account", encoding=encoding)
+            status, reason = http_outcome(response.status)
+            if status != "ok":
+                visit.fail(status, reason)
+                yield self._finish(visit)
+                return
+            if self.rendering != "never":
+                yield self._fetch(response.url, visit, self.parse_account, self.account_failed,
+                                  playwright=True, playwright_include_page=True, masthead_served=served,
+                                  playwright_page_goto_kwargs={"wait_until": "domcontentloaded"})
+                return
+            html = served
+        else:
+            served = response.meta["masthead_served"]
+            html, screenshot, error = await self._capture(page, visit, response.text, screenshot=True)
+            self._keep_rendered(response, visit, "account", html, screenshot)
+            visit.record_page(response.url, response.status, True, role="account", encoding="utf-8", error=error)
+        async for item in self._read_account(visit, html, response.url, served):
+            yield item
+
+    async def _read_account(self, visit: SiteVisit, html: str, url: str, served: str) -> AsyncIterator[Request | TargetSnapshot]:
+        profile = self.platforms.get(visit.target.platform or "")
+        found = await self.analysis.run(read_account, html, url, profile, served)
+        if found.marker is not None:
+            kind, shown = found.marker
+            status, what = _MARKER_STATUS[kind]
+            visit.fail(status, f"{what}: the page shows {shown!r} ({profile.name})")
+        elif "display_name" not in found.fields:
+            visit.fail("error", f"no {profile.name} account found on the page (no display name: "
+                                f"the page or the platform profile may have changed)")
+        visit.absorb_account(found.fields, url, fetch_avatar=visit.snapshot.status == "ok")
+        for item in self._next(visit):
+            yield item
+
+    @guarded
+    async def account_failed(self, failure: Failure) -> AsyncIterator[Request | TargetSnapshot]:
+        """A page that could not be fetched ends its account; one that could not be
+        rendered is read as served."""
+        page = failure.request.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        visit: SiteVisit = failure.request.cb_kwargs["visit"]
+        reason = failure_reason(failure)
+        served = failure.request.meta.get("masthead_served")
+        if served is not None:
+            visit.record_page(failure.request.url, None, True, role="account", error=f"render: {reason}")
+            async for item in self._read_account(visit, served, failure.request.url, served):
+                yield item
+            return
+        blocked = failure.check(IgnoreRequest) and "robots" in reason.lower()
+        visit.fail("blocked" if blocked else "error", reason)
+        yield self._finish(visit)
 
     # --- images --------------------------------------------------------------------------
     @guarded

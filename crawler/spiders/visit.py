@@ -15,7 +15,8 @@ from scrapy.settings import BaseSettings
 from crawler.evidence import utc_now
 from crawler.extract import PageIdentity
 from crawler.extract.images import ImageCandidate
-from crawler.items import Blob, ClaimSeen, ImageSeen, LicenceSeen, NameSeen, PageSeen, TargetSnapshot
+from crawler.items import (AccountSeen, Blob, ClaimSeen, ImageSeen, LicenceSeen, NameSeen, PageSeen,
+                           TargetSnapshot)
 from crawler.targets import Target
 from detectors.hostnames import HostnameError, normalise_host, registrable_domain, to_unicode
 
@@ -52,6 +53,8 @@ class SiteVisit:
     @classmethod
     def begin(cls, target: Target, settings: BaseSettings) -> SiteVisit:
         snapshot = TargetSnapshot(target=target.text, url=target.url, started_at=utc_now())
+        if target.platform and target.account_id:
+            snapshot.account = AccountSeen(target.platform, target.account_id)
         return cls(
             target=target,
             snapshot=snapshot,
@@ -124,6 +127,26 @@ class SiteVisit:
                                                candidate.alt, candidate.svg)
                 self.image_pages[candidate.url] = url
                 self.image_queue.append(candidate)
+
+    def absorb_account(self, fields: dict[str, str], url: str, fetch_avatar: bool) -> None:
+        """An account page's fields: the account itself, its display name as a name, its
+        licence block as a licence shown, and its avatar to download."""
+        snap = self.snapshot
+        snap.account = AccountSeen(self.target.platform or "", self.target.account_id or "", **fields)
+        name = fields.get("display_name")
+        if name:
+            snap.names.append(NameSeen(name, "display_name", url))
+        number = fields.get("licence_number")
+        if number:
+            block = [f"{label} {fields[key]}" for key, label in (
+                ("licensee", "licensee"), ("licence_number", "number"), ("licence_category", "category"))
+                if fields.get(key)]
+            snap.licences.append(LicenceSeen("news_licence", number, url, "licence block: " + "; ".join(block)))
+        avatar = fields.get("avatar")
+        if avatar and fetch_avatar:
+            self.seen_images.add(avatar)
+            self.image_pages[avatar] = url
+            self.image_queue.append(ImageCandidate(avatar, "avatar", alt=name))
 
     # --- what comes next -----------------------------------------------------------------
     def next_page(self) -> str | None:
