@@ -25,6 +25,7 @@ from PIL import Image
 
 from detectors.findings import Finding
 from detectors.images import ImageError, load_image_file
+from detectors.logo_keypoints import VERIFIED_INLIERS, VERIFIED_SHARE, KeypointIndex, Keypoints, inliers, keypoints
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
 
@@ -38,10 +39,16 @@ _WORK = 128  # larger images are reduced to this before normalising
 _MIN_CONTRAST = 0.04  # a content/background difference below this is a blank image
 _WIDE = 1.6  # aspect ratio from which an image is also cut at its gaps
 _MAX_GAPS = 3
+_ASPECT_SLACK = 0.2  # log aspect-ratio difference that costs nothing (see aspect_penalty)
+_ASPECT_WEIGHT = 0.25
 
 # Combined distance → score: (distance, score) knots, linear in between.
 _KNOTS = ((0.0, 100.0), (0.10, 90.0), (0.18, 80.0), (0.22, 70.0), (0.26, 60.0), (0.34, 0.0))
 SCORE_FLOOR = 60
+_CONTRADICTED = 65  # most a hash look-alike scores when keypoints contradict it (< 70)…
+_CONTRADICTED_SHARE = 0.15  # …that is, when fewer than this share of keypoints agree
+_PROPOSALS = 5  # candidates proposed by keypoint votes besides the hashes' own
+_VERIFIED_HASHES = 8  # closest hash candidates checked on keypoints
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,9 @@ class LogoMatch:
     logo: str  # registry logo file (str path) or label
     distance: float  # combined normalised distance, 0 = identical
     score: int  # 0–100
-    exact: bool  # same bytes (sha256) or identical hashes
+    exact: bool  # same bytes (sha256)
     crop: str  # which crop of the query matched ("whole", "left", ...)
+    inliers: int  # keypoints agreeing on one geometry (detectors.logo_keypoints)
 
 
 def score_for(distance: float) -> int:
@@ -228,12 +236,21 @@ def view_hashes(views: np.ndarray) -> np.ndarray:
     return np.stack([_phash(tone), _dhash(tone), _whash(tone), _phash(shape)], axis=1)
 
 
-def image_hashes(image: Image.Image) -> tuple[list[str], np.ndarray]:
-    """Crop labels and their hashes (crops × HASH_KINDS, uint64); none for a blank image."""
-    labels, views, _ = normalised_views(image)
+def image_hashes(image: Image.Image) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Crop labels, their hashes (crops × HASH_KINDS, uint64) and log aspect ratios; none
+    for a blank image."""
+    labels, views, aspects = normalised_views(image)
     if not labels:
-        return [], np.zeros((0, len(HASH_KINDS)), dtype=np.uint64)
-    return labels, view_hashes(views)
+        return [], np.zeros((0, len(HASH_KINDS)), dtype=np.uint64), aspects
+    return labels, view_hashes(views), aspects
+
+
+def aspect_penalty(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Distance added for a difference of shape the square views no longer show (they are
+    stretched): a wide wordmark and a round icon may hash alike. A small rotation or crop
+    changes a logo's aspect a little, so differences within _ASPECT_SLACK cost nothing."""
+    gap = np.abs(query[:, None] - rows[None, :])
+    return _ASPECT_WEIGHT * np.maximum(gap - _ASPECT_SLACK, 0.0)
 
 
 class LogoIndex:
@@ -241,22 +258,25 @@ class LogoIndex:
 
     def __init__(self) -> None:
         self._hashes = np.zeros((0, len(HASH_KINDS)), dtype=np.uint64)
-        self._pending: list[np.ndarray] = []
+        self._aspects = np.zeros(0, dtype=np.float32)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._rows: list[tuple[int, str]] = []  # per row: logo number, crop label
         self._logos: list[tuple[str, str, str | None]] = []  # org_id, label, sha256
         self._by_sha256: dict[str, list[int]] = {}
+        self._keypoints = KeypointIndex()
 
     def __len__(self) -> int:
         return len(self._logos)
 
     def add(self, org_id: str, image: Image.Image, label: str, sha256: str | None = None) -> None:
-        crops, hashes = image_hashes(image)
+        crops, hashes, aspects = image_hashes(image)
         number = len(self._logos)
         self._logos.append((org_id, label, sha256))
         if sha256:
             self._by_sha256.setdefault(sha256, []).append(number)
         self._rows.extend((number, crop) for crop in crops)
-        self._pending.append(hashes)
+        self._pending.append((hashes, aspects))
+        self._keypoints.add(image)
 
     @classmethod
     def from_registry(cls, registry: Registry) -> LogoIndex:
@@ -272,41 +292,70 @@ class LogoIndex:
                 index.add(org.id, decoded.image, str(path), sha256)
         return index
 
-    def _table(self) -> np.ndarray:
+    def _table(self) -> tuple[np.ndarray, np.ndarray]:
+        """(hashes, aspects) of every row."""
         if self._pending:
-            self._hashes = np.concatenate([self._hashes, *self._pending])
+            self._hashes = np.concatenate([self._hashes, *(hashes for hashes, _ in self._pending)])
+            self._aspects = np.concatenate([self._aspects, *(aspects for _, aspects in self._pending)])
             self._pending = []
-        return self._hashes
+        return self._hashes, self._aspects
 
     def match(self, image: Image.Image, sha256: str | None = None, limit: int = 3) -> list[LogoMatch]:
         """Best matches first, at most one per organisation, only those scoring at least
-        SCORE_FLOOR (same bytes always match)."""
-        table = self._table()
+        SCORE_FLOOR (same bytes always match).
+
+        Candidates come from the hashes and from keypoint votes; each is then judged on
+        both (`_judge`): keypoints that agree on one geometry confirm a candidate, a
+        detailed query whose keypoints find no such geometry rules a hash look-alike out."""
+        table, aspects = self._table()
         found: dict[str, LogoMatch] = {}
         for number in self._by_sha256.get(sha256 or "", ()):
             org_id, label, _ = self._logos[number]
-            found.setdefault(org_id, LogoMatch(org_id, label, 0.0, 100, True, "whole"))
-        crops, query = image_hashes(image)
+            found.setdefault(org_id, LogoMatch(org_id, label, 0.0, 100, True, "whole", 0))
+        hashed: dict[int, tuple[float, str]] = {}  # logo number → (distance, crop)
+        crops, query, query_aspects = image_hashes(image)
         if len(crops) and len(table):
             bits = np.bitwise_count(query[:, None, :] ^ table[None, :, :])  # crops × rows × kinds
             distance = (bits * _WEIGHTS).sum(axis=2) / (64.0 * _WEIGHTS.sum())
+            distance += aspect_penalty(query_aspects, aspects)
             best_crop = distance.argmin(axis=0)
             best = distance[best_crop, np.arange(distance.shape[1])]
-            candidates = np.argsort(best, kind="stable")[: 8 * limit + 8]
-            for row in candidates:
+            for row in np.argsort(best, kind="stable")[: 8 * limit + 8]:
                 if best[row] > _KNOTS[-1][0]:
                     break
-                number, _ = self._rows[row]
-                org_id, label, _ = self._logos[number]
-                if org_id in found:
-                    continue
-                value = float(best[row])
-                identical = not bits[best_crop[row], row].any()
-                score = 100 if identical else score_for(value)
-                if score >= SCORE_FLOOR:
-                    found[org_id] = LogoMatch(org_id, label, round(value, 4), score, identical,
-                                              crops[best_crop[row]])
+                hashed.setdefault(self._rows[row][0], (float(best[row]), crops[best_crop[row]]))
+        if not crops:
+            return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
+        seen = keypoints(image)
+        proposed = self._keypoints.proposals(seen, _PROPOSALS)
+        closest = list(hashed)[:_VERIFIED_HASHES]
+        for number in [*closest, *(n for n in proposed if n not in closest)]:
+            org_id, label, _ = self._logos[number]
+            if org_id in found:
+                continue
+            value, crop = hashed.get(number, (1.0, "whole"))
+            agreeing = inliers(seen, self._keypoints[number])
+            score = _judge(value, agreeing, seen, self._keypoints[number], crop == "whole")
+            if score >= SCORE_FLOOR:
+                found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreeing)
         return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
+
+
+def _judge(distance: float, agreeing: int, query: Keypoints, reference: Keypoints, whole: bool) -> int:
+    """A candidate's score from its hash distance and its keypoints agreeing on one
+    geometry (logo_keypoints): identical hashes score 100; enough agreeing keypoints make
+    it at least 80; a detailed query and reference with almost none agreeing cap it below
+    the flagging threshold, however close the hashes — unless the hashes matched a part of
+    the query (a logo beside a site name), whose own keypoints are too few to judge."""
+    if distance == 0.0:
+        return 100
+    score = score_for(distance)
+    fewest = min(len(query.points), len(reference.points))
+    if agreeing >= VERIFIED_INLIERS and agreeing >= VERIFIED_SHARE * fewest:
+        return max(score, min(95, 80 + agreeing - VERIFIED_INLIERS))
+    if whole and query.detailed and reference.detailed and agreeing < _CONTRADICTED_SHARE * fewest:
+        return min(score, _CONTRADICTED)
+    return score
 
 
 class LogoDetector:
@@ -339,17 +388,25 @@ class LogoDetector:
             for match in self.index.match(decoded.image, sha256):
                 org = self.registry.get(match.org_id)
                 name = org.name if org else match.org_id
-                how = ("is the same file as" if match.exact and match.distance == 0 and match.crop == "whole"
-                       else "looks like")
-                detail = ("identical bytes" if match.exact and match.distance == 0 else
-                          f"perceptual distance {match.distance:.2f} over pHash/dHash/wHash/shape")
-                part = "" if match.crop == "whole" else f" (its {match.crop} part)"
+                how = "is the same file as" if match.exact else "looks like"
+                part = "" if match.crop == "whole" or match.exact else f" (its {match.crop} part)"
                 findings.append(Finding(
                     detector=self.name, kind="logo_exact" if match.exact else "logo_match",
                     score=match.score, org_id=match.org_id,
                     explanation=f"The {shown.role} ({where}){part} {how} the logo of {name} "
-                                f"({match.logo}): {detail}.",
+                                f"({match.logo}): {_how_it_matched(match)}.",
                     matched=where, reference=match.logo,
                     evidence=({"path": str(shown.path), "url": shown.url, "role": shown.role},),
                 ))
         return sorted(findings, key=lambda f: -f.score)
+
+
+def _how_it_matched(match: LogoMatch) -> str:
+    if match.exact:
+        return "identical bytes"
+    hashes = ("identical perceptual hashes" if match.distance == 0 else
+              f"perceptual distance {match.distance:.2f} over pHash/dHash/wHash/shape" if match.distance < 1
+              else "hashes apart (cropped, turned or framed)")
+    if match.inliers >= VERIFIED_INLIERS:
+        return f"{hashes}; {match.inliers} keypoints agree under one rotation, scale and shift"
+    return hashes

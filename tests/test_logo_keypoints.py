@@ -1,0 +1,53 @@
+"""The logo detector's keypoint stage (detectors.logo_keypoints) on logos the tests draw:
+what the hashes alone get wrong, keypoints put right."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from detectors.logo_keypoints import inliers, keypoints
+from detectors.logos import LogoIndex, image_hashes, score_for
+from tests.drawing import logo
+
+
+def drawn_registry() -> LogoIndex:
+    index = LogoIndex()
+    for seed in range(12):
+        index.add(f"org{seed}", logo(seed, 256, "NE" + "ABCDEFGHIJKL"[seed]), f"logo-{seed}.png")
+    return index
+
+
+def turned_and_cut(image: Image.Image, degrees: float, cut: float) -> Image.Image:
+    turned = image.rotate(degrees, Image.Resampling.BICUBIC, expand=True, fillcolor="white")
+    width, height = turned.size
+    return turned.crop((int(width * cut), int(height * cut), int(width * (1 - cut)), int(height * (1 - cut))))
+
+
+def test_a_turned_and_cut_logo_is_confirmed_by_its_keypoints() -> None:
+    matches = drawn_registry().match(turned_and_cut(logo(0, 256, "NEA"), 7, 0.08))
+    assert matches[0].org_id == "org0" and matches[0].score >= 80
+    assert matches[0].inliers >= 12
+    assert all(match.score < 70 for match in matches[1:]), "a logo sharing only letters is not confirmed"
+
+
+def test_keypoints_overrule_a_hash_look_alike_with_other_details() -> None:
+    """Same shape, colours and band, other letters: close hashes, few shared keypoints."""
+    query, genuine = logo(0, 256, "QXZ"), logo(0, 256, "NEA")
+    (_, query_hashes, _), (_, genuine_hashes, _) = image_hashes(query), image_hashes(genuine)
+    bits = int(sum(bin(int(a) ^ int(b)).count("1") for a, b in zip(query_hashes[0], genuine_hashes[0])))
+    assert score_for(bits / 256) >= 70, "the hashes alone would flag it"
+    assert inliers(keypoints(query), keypoints(genuine)) < 12
+    assert all(match.score < 70 for match in drawn_registry().match(query))
+
+
+def test_keypoints_do_not_fold_a_logo_onto_a_point() -> None:
+    """A degenerate transform (everything mapped to one spot) agrees with nothing."""
+    flat_field = Image.new("RGB", (256, 256), "white")
+    assert len(keypoints(flat_field).points) == 0
+    assert inliers(keypoints(logo(1, 256, "AB")), keypoints(flat_field)) == 0
+
+
+def test_a_favicon_is_too_small_for_keypoints_to_rule_on() -> None:
+    small = logo(0, 256, "NEA").resize((16, 16), Image.Resampling.LANCZOS)
+    assert not keypoints(small).usable
+    assert drawn_registry().match(small)[0].org_id == "org0"
