@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from crawler.cli.context import CliContext
@@ -20,21 +18,14 @@ def platforms() -> None:
 @click.pass_obj
 def list_platforms(obj: CliContext, fmt: str) -> None:
     """List the platform profiles loaded, with the file each comes from."""
-    loaded = obj.platforms()
-    if fmt == "jsonl":
-        for profile in loaded:
-            click.echo(json.dumps(profile.to_dict(), ensure_ascii=False))
-        return
-    from rich.console import Console
-    from rich.table import Table
+    from crawler.cli.tables import listing
+    from crawler.platforms import FIELDS, PlatformProfile
 
-    from crawler.platforms import FIELDS
-
-    table = Table(title=f"{len(loaded)} platforms")
-    for column in ("platform", "name", "hosts", "account URL", "fields", "source"):
-        table.add_column(column, overflow="fold")
-    for profile in loaded:
+    def row(profile: PlatformProfile) -> list[str]:
         fields = [name for name in FIELDS if getattr(profile.fields, name)]
-        table.add_row(profile.platform, profile.name, " ".join(profile.hosts), profile.canonical_url,
-                      str(len(fields)), profile.source or "")
-    Console().print(table)
+        return [profile.platform, profile.name, " ".join(profile.hosts), profile.canonical_url,
+                str(len(fields)), profile.source or ""]
+
+    loaded = obj.platforms()
+    listing(loaded, fmt, f"{len(loaded)} platforms",
+            ("platform", "name", "hosts", "account URL", "fields", "source"), row)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -22,21 +21,11 @@ def registry() -> None:
 @click.pass_obj
 def list_organisations(obj: CliContext, fmt: str) -> None:
     """List the organisations of the registry in use."""
-    orgs = obj.registry()
-    if fmt == "jsonl":
-        for org in orgs:
-            click.echo(json.dumps(org.to_dict(), ensure_ascii=False))
-        return
-    from rich.console import Console
-    from rich.table import Table
+    from crawler.cli.tables import listing
 
-    table = Table(title=f"{len(orgs)} organisations")
-    for column in ("id", "name", "type", "country", "domains", "licences"):
-        table.add_column(column, overflow="fold")
-    for org in orgs:
-        table.add_row(org.id, org.name, org.type, org.country or "",
-                      " ".join(org.domains), " ".join(org.licences))
-    Console().print(table)
+    orgs = obj.registry()
+    listing(list(orgs), fmt, f"{len(orgs)} organisations", ("id", "name", "type", "country", "domains", "licences"),
+            lambda org: [org.id, org.name, org.type, org.country or "", " ".join(org.domains), " ".join(org.licences)])
 
 
 @registry.command()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
 from pathlib import Path
 
 from rich.console import Console
@@ -63,4 +67,19 @@ def diff_table(changes: Sequence, moment: str | None) -> None:
             verdict += f" ({change.org_id})"
         table.add_row(change.change, cell(change.target), Text(verdict, style=_VERDICT_STYLE.get(change.verdict, "")),
                       Text(what))
+    Console().print(table)
+
+
+def listing(items: Sequence[Any], fmt: str, title: str, columns: Sequence[str],
+            row: Callable[[Any], Sequence[str]]) -> None:
+    """`… list` commands: one JSON object per item (`to_dict()`) or a table."""
+    if fmt == "jsonl":
+        for item in items:
+            click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(*row(item))
     Console().print(table)
