@@ -6,10 +6,15 @@ system Chromium through `executable_path`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+    from scrapy import Request
 
 # The real binary first: /usr/bin/chromium is a slower shell wrapper around it.
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
@@ -59,3 +64,10 @@ def launch_options(proxy: str | None = None) -> dict[str, Any]:
     if proxy:
         options["proxy"] = {"server": proxy}
     return options
+
+
+async def tame_page(page: Page, request: Request) -> None:
+    """scrapy-playwright's `playwright_page_init_callback`: pop-ups a page opens are closed
+    at once (each would hold a renderer nobody closes). Dialogs need nothing: with no
+    listener, Playwright dismisses them."""
+    page.on("popup", lambda popup: asyncio.ensure_future(popup.close(run_before_unload=False)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 from twisted.internet import error as net
@@ -33,6 +34,9 @@ def failure_reason(failure: Failure) -> str:
     from scrapy.exceptions import IgnoreRequest
 
     exc = failure.value
+    too_large = _too_large(exc)
+    if too_large:
+        return too_large
     known = (
         (net.DNSLookupError, "host name not found (DNS)"),
         (net.ConnectionRefusedError, "connection refused"),
@@ -48,3 +52,22 @@ def failure_reason(failure: Failure) -> str:
     name = type(exc).__name__
     text = " ".join(str(exc).split())[:200]
     return f"{name}: {text}" if text else name
+
+
+def _too_large(exc: BaseException) -> str | None:
+    """The reason for a body over `DOWNLOAD_MAXSIZE` — announced by its length, found while
+    reading, or reached while decompressing (a compression bomb) — else None."""
+    from scrapy.exceptions import DownloadCancelledError
+
+    cause = type(exc.__cause__).__name__ if exc.__cause__ is not None else ""
+    if cause == "_DecompressionMaxSizeExceeded":
+        size = getattr(exc.__cause__, "max_size", None)
+        return f"too large: more than {_mib(size)} once decompressed (a compression bomb?)"
+    if isinstance(exc, DownloadCancelledError) and "max size" in str(exc):
+        numbers = [int(n) for n in re.findall(r"\((\d+)\)", str(exc))]
+        return f"too large: more than {_mib(numbers[-1] if numbers else None)}"
+    return None
+
+
+def _mib(size: int | None) -> str:
+    return f"{size / 1024 / 1024:g} MiB" if size else "the download size limit"

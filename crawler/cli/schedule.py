@@ -38,7 +38,8 @@ def schedule(targets_file: Path, every: str | None, cron: str | None, **options:
     for flag in ("proxy", "db"):
         if options[flag]:
             arguments += [f"--{flag}", options[flag]]
-    if options["ignore_robots"]:
-        arguments.append("--ignore-robots")
+    for flag in ("ignore_robots", "allow_private"):
+        if options[flag]:
+            arguments.append("--" + flag.replace("_", "-"))
     log_runs_to_stderr()
     CrawlScheduler(crawl_command(arguments), when).run()

@@ -21,9 +21,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.addresses import AddressRefused
 from crawler.evidence import utc_now
 from crawler.analysis import Analysis, read_page, read_rendered
+from crawler.browser import tame_page
 from crawler.extract import PageIdentity
+from crawler.extract.text import looks_binary
 from crawler.items import Blob, ImageSeen, TargetSnapshot
 from crawler.outcomes import failure_reason, http_outcome
 from crawler.spiders.visit import SiteVisit
@@ -108,6 +111,7 @@ class SiteSpider(Spider):
     # --- requests ------------------------------------------------------------------------
     def _fetch(self, url: str, visit: SiteVisit, callback: Any, errback: Any, **meta: Any) -> Request:
         meta.setdefault("handle_httpstatus_list", ERROR_STATUSES)
+        meta["masthead_deadline"] = visit.deadline  # crawler.middlewares.SiteClockMiddleware
         return Request(url, callback=callback, errback=errback, dont_filter=True,
                        cb_kwargs={"visit": visit}, meta=meta)
 
@@ -116,6 +120,7 @@ class SiteSpider(Spider):
             url, visit, self.parse_rendered, self.render_failed,
             playwright=True, playwright_include_page=True, masthead_role=role,
             playwright_page_goto_kwargs={"wait_until": "domcontentloaded"},
+            playwright_page_init_callback=tame_page,
         )
 
     def _wants_render(self, role: str, identity: Any) -> bool:
@@ -174,7 +179,7 @@ class SiteSpider(Spider):
             visit.snapshot.url = fallback
             yield self._fetch(fallback, visit, self.parse_home, self.home_failed)
             return
-        blocked = failure.check(IgnoreRequest) and "robots" in reason.lower()
+        blocked = failure.check(AddressRefused) or (failure.check(IgnoreRequest) and "robots" in reason.lower())
         visit.fail("blocked" if blocked else "error", reason)
         yield self._finish(visit)
 
@@ -206,11 +211,16 @@ class SiteSpider(Spider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         visit.keep(Blob(name, "page", response.url, response.body, utc_now(),
                         response.status, content_type or None))
+        declared = content_type.split(";")[0].strip() or "no content type"
+        problem = None
         if content_type and not content_type.lower().startswith(("text/html", "application/xhtml", "text/plain")):
-            visit.record_page(response.url, response.status, False, role=role,
-                              error=f"not an HTML page ({content_type.split(';')[0]})")
+            problem = f"not an HTML page ({declared})"
+        elif looks_binary(response.body):
+            problem = f"not an HTML page (binary content served as {declared})"
+        if problem:
+            visit.record_page(response.url, response.status, False, role=role, error=problem)
             if role == "home":
-                visit.fail("error", f"not an HTML page ({content_type.split(';')[0]})")
+                visit.fail("error", problem)
             return None
         encoding, identity = await self.analysis.run(read_page, response.body, content_type or None,
                                                      response.url, visit.max_pages)
@@ -225,18 +235,16 @@ class SiteSpider(Spider):
         page = response.meta["playwright_page"]
         html, screenshot, error = response.text, None, None
         try:
-            try:
-                await page.wait_for_load_state("load", timeout=visit.settle_ms * 2)
-            except Exception:  # noqa: BLE001 - a page that never finishes loading is still read
-                pass
-            await page.wait_for_timeout(visit.settle_ms)
-            html = await page.content()
-            if role == "home":
-                screenshot = await page.screenshot(type="png", timeout=visit.render_timeout_ms)
+            # A script looping for ever blocks the page's thread, and `content()` has no
+            # timeout of its own: the whole read is bounded.
+            async with asyncio.timeout(visit.render_timeout_ms / 1000 + 2 * visit.settle_ms / 1000):
+                html, screenshot = await self._read_rendered(page, visit, role == "home")
+        except TimeoutError:
+            error = "render: the page did not answer in time (a script busy for ever?)"
         except Exception as exc:  # noqa: BLE001 - Playwright raises many kinds; all end the same
             error = f"render: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
         finally:
-            await page.close()
+            await page.close(run_before_unload=False)
         stem = "home" if role == "home" else f"page-{visit.pages_fetched}"
         visit.keep(Blob(f"{stem}.rendered.html", "rendered-page", response.url,
                         html.encode("utf-8"), utc_now(), response.status, "text/html; charset=utf-8"))
@@ -247,6 +255,18 @@ class SiteSpider(Spider):
         visit.absorb(await self.analysis.run(read_rendered, html, response.url, visit.max_pages), response.url)
         for item in self._next(visit):
             yield item
+
+    @staticmethod
+    async def _read_rendered(page: Any, visit: SiteVisit, screenshot: bool) -> tuple[str, bytes | None]:
+        try:
+            await page.wait_for_load_state("load", timeout=visit.settle_ms * 2)
+        except Exception:  # noqa: BLE001 - a page that never finishes loading is still read
+            pass
+        await page.wait_for_timeout(visit.settle_ms)
+        html = await page.content()
+        if not screenshot:
+            return html, None
+        return html, await page.screenshot(type="png", timeout=visit.render_timeout_ms)
 
     @guarded
     async def render_failed(self, failure: Failure) -> AsyncIterator[Request | TargetSnapshot]:
