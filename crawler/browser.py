@@ -7,6 +7,7 @@ system Chromium through `executable_path`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from playwright.async_api import Page
     from scrapy import Request
+
+logger = logging.getLogger(__name__)
 
 # The real binary first: /usr/bin/chromium is a slower shell wrapper around it.
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
@@ -67,7 +70,31 @@ def launch_options(proxy: str | None = None) -> dict[str, Any]:
 
 
 async def tame_page(page: Page, request: Request) -> None:
-    """scrapy-playwright's `playwright_page_init_callback`: pop-ups a page opens are closed
-    at once (each would hold a renderer nobody closes). Dialogs need nothing: with no
-    listener, Playwright dismisses them."""
+    """scrapy-playwright's `playwright_page_init_callback`, so that a hostile page cannot
+    hold the crawl:
+
+    - it cannot open pop-ups with `window.open`, and any it opens otherwise are closed at
+      once (each would hold a renderer nobody closes, and a pop-up can open more);
+    - a script that keeps the page busy for ever (`for (;;) {}`) would hang the handler's
+      own `page.content()`, which has no timeout: once the page has had `masthead_script_budget`
+      seconds, its scripts are stopped and disabled through a DevTools session — attached
+      now, while the renderer still answers (once it loops, attaching hangs too).
+
+    Dialogs need nothing: with no listener, Playwright dismisses them."""
+    await page.add_init_script("window.open = () => null;")
     page.on("popup", lambda popup: asyncio.ensure_future(popup.close(run_before_unload=False)))
+    budget = request.meta.get("masthead_script_budget")
+    if not budget:
+        return
+    session = await page.context.new_cdp_session(page)
+
+    async def stop_scripts() -> None:
+        try:
+            await asyncio.wait_for(session.send("Runtime.terminateExecution"), 5)
+            await asyncio.wait_for(session.send("Emulation.setScriptExecutionDisabled", {"value": True}), 5)
+            logger.info("%s: scripts stopped after %g s", request.url, budget)
+        except Exception as exc:  # noqa: BLE001 - the page may be gone already; nothing to stop
+            logger.debug("%s: scripts not stopped: %s", request.url, exc)
+
+    watchdog = asyncio.get_running_loop().call_later(budget, lambda: asyncio.ensure_future(stop_scripts()))
+    page.on("close", lambda _: watchdog.cancel())

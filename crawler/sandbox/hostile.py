@@ -44,8 +44,8 @@ def _grey_png(side: int) -> bytes:
             + _png_chunk(b"IEND", b""))
 
 
-def _redirecting(host: str, location: str) -> HostileSite:
-    return HostileSite(host, "blocked", "not fetched", {"_redirects": f"/ 302 {location}\n"})
+def _redirecting(host: str, location: str, reason: str = "not fetched") -> HostileSite:
+    return HostileSite(host, "blocked", reason, {"_redirects": f"/ 302 {location}\n"})
 
 
 def hostile_sites(image_side: int = 20_000, bomb: str = "256M", huge: str = "100M") -> list[HostileSite]:
@@ -78,7 +78,7 @@ def hostile_sites(image_side: int = 20_000, bomb: str = "256M", huge: str = "100
         _redirecting("to-private.example.com", "http://10.0.0.1/"),
         _redirecting("to-metadata.example.com", "http://169.254.169.254/latest/meta-data/"),
         _redirecting("to-localhost.example.com", "http://localhost/"),
-        _redirecting("to-file.example.com", "file:///etc/passwd"),
+        _redirecting("to-file.example.com", "file:///etc/passwd", "refused"),
         HostileSite("calendar-trap.example.com", "ok", None, {
             "index.html": _page("Calendar", '<a href="/calendar/2026-01-01/about/">About us</a>'),
             "_generate": "/calendar/* calendar\n",
@@ -107,6 +107,9 @@ def hostile_sites(image_side: int = 20_000, bomb: str = "256M", huge: str = "100
         HostileSite("js-dialogs.example.com", "ok", None, {"index.html": _page(
             "Dialogs", "<script>for (let i = 0; i < 50; i++) { alert(i); confirm(i); prompt(i) }"
             "onbeforeunload = () => 'stay'</script>")}, rendered=True),
+        HostileSite("js-private-fetch.example.com", "ok", None, {"index.html": _page(
+            "Private fetch", '<img src="http://127.0.0.1:9/pixel.png"><script>'
+            'fetch("http://169.254.169.254/latest/meta-data/").catch(() => null)</script>')}, rendered=True),
         HostileSite("js-popups.example.com", "ok", None, {"index.html": _page(
             "Pop-ups", "<script>for (let i = 0; i < 20; i++) window.open('/?' + i, '_blank')</script>")},
                     rendered=True),

@@ -121,6 +121,7 @@ class SiteSpider(Spider):
             playwright=True, playwright_include_page=True, masthead_role=role,
             playwright_page_goto_kwargs={"wait_until": "domcontentloaded"},
             playwright_page_init_callback=tame_page,
+            masthead_script_budget=(visit.render_timeout_ms + 2 * visit.settle_ms) / 1000,
         )
 
     def _wants_render(self, role: str, identity: Any) -> bool:
