@@ -31,18 +31,20 @@ def http_outcome(status: int) -> tuple[str, str | None]:
 def failure_reason(failure: Failure) -> str:
     """A short reason for a failed download."""
     from scrapy.core.downloader.handlers.http11 import TunnelError
+    from scrapy import exceptions as scrapy_errors
     from scrapy.exceptions import IgnoreRequest
 
     exc = failure.value
     too_large = _too_large(exc)
     if too_large:
         return too_large
+    # Scrapy ≥ 2.19 wraps Twisted's errors in its own; both kinds are named here.
     known = (
-        (net.DNSLookupError, "host name not found (DNS)"),
-        (net.ConnectionRefusedError, "connection refused"),
-        ((net.TimeoutError, net.TCPTimedOutError), "timed out"),
+        ((net.DNSLookupError, scrapy_errors.CannotResolveHostError), "host name not found (DNS)"),
+        ((net.ConnectionRefusedError, scrapy_errors.DownloadConnectionRefusedError), "connection refused"),
+        ((net.TimeoutError, net.TCPTimedOutError, scrapy_errors.DownloadTimeoutError), "timed out"),
         (TunnelError, "the proxy could not reach the host"),
-        (net.ConnectionLost, "connection lost"),
+        ((net.ConnectionLost, scrapy_errors.ResponseDataLossError), "connection lost"),
     )
     for kinds, reason in known:
         if isinstance(exc, kinds):
