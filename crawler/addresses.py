@@ -38,13 +38,15 @@ def refused_address(address: str) -> str | None:
         return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if ip.is_unspecified:
+        return "the unspecified address (this host)"
     if ip.is_loopback:
         return "a loopback address"
     if ip.is_link_local:
         return "a link-local address"
     if ip.is_private:
         return "a private address"
-    if ip.is_unspecified or ip.is_multicast or ip.is_reserved or not ip.is_global:
+    if ip.is_multicast or ip.is_reserved or not ip.is_global:
         return "a non-public address"
     return None
 
