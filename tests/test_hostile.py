@@ -196,3 +196,58 @@ def test_javascript_that_never_ends_well_still_ends(tmp_path: Path) -> None:
     popups = records["js-popups.example.com"]
     assert popups["rendered"] and popups["screenshot"], popups["pages"]
     assert seconds < 240
+
+
+def test_a_killed_hostile_crawl_resumes_and_a_killed_export_leaves_the_old_file(tmp_path: Path) -> None:
+    import os
+    import random
+    import signal
+    import sqlite3
+    import subprocess
+
+    from tests.conftest import MASTHEAD
+
+    cases = build_hostile_web(tmp_path / "web", rendered=False)
+    watch = tmp_path / "watch.txt"
+    watch.write_text("\n".join(case.host for case in cases), encoding="utf-8")
+    out, running = tmp_path / "out", RunningSandbox(tmp_path / "web")
+    database = out / "masthead.db"
+    options = ["--proxy", running.url, "--out", str(out), "--render", "never", "--site-timeout", str(SITE_TIMEOUT)]
+    try:
+        crawl = subprocess.Popen([*MASTHEAD, "crawl", "--targets", str(watch), *options],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        done, deadline = 0, time.monotonic() + 120
+        while time.monotonic() < deadline and done < 3:  # bombs and trickles are still in flight
+            time.sleep(0.2)
+            try:
+                done = sqlite3.connect(database).execute("select count(*) from snapshots").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait()
+        assert 3 <= done < len(cases), "the crawl was to be killed mid-way"
+        resumed = run_masthead("crawl", "--targets", str(watch), *options, "--resume", timeout=300)
+        assert resumed.returncode == 0 and "resuming run" in resumed.stderr, resumed.stderr
+    finally:
+        running.stop()
+    db = sqlite3.connect(database)
+    assert db.execute("select count(*), status from runs").fetchone() == (1, "finished")
+    rows = db.execute("select json_extract(record, '$.target'), status, count(*) from snapshots "
+                      "group by target_key").fetchall()
+    assert {target: (status, count) for target, status, count in rows} == {
+        case.host: (case.status, 1) for case in cases}
+
+    export = tmp_path / "all.jsonl"
+    command = ["export", "--format", "jsonl", "-o", str(export), "--out", str(out),
+               *(item for verdict in ("official", "impersonation", "licence_misuse", "unlicensed_news", "clean")
+                 for item in ("--verdict", verdict))]
+    assert run_masthead(*command).returncode == 0
+    whole = export.read_bytes()
+    assert len(whole.splitlines()) == len(cases)
+    for _ in range(4):
+        killed = subprocess.Popen([*MASTHEAD, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(random.uniform(0.2, 1.5))
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+        assert export.read_bytes() == whole  # the old file, or the same one written anew: never half of one
