@@ -222,6 +222,8 @@ def main() -> None:
                                       if args.rendered_sites else None),
         "memory_ratio": round(results[1].peak_rss_mb / results[0].peak_rss_mb, 2),
         "wall_ratio": round(results[1].wall_seconds / results[0].wall_seconds, 2),
+        "rendered_memory_ratio": (round(results[3].peak_rss_mb / results[2].peak_rss_mb, 2)
+                                  if args.rendered_sites else None),
         "problems": problems,
     }
     for case, outcome in report["hostile_statuses"].items():
