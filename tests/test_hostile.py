@@ -205,6 +205,8 @@ def test_a_killed_hostile_crawl_resumes_and_a_killed_export_leaves_the_old_file(
     import sqlite3
     import subprocess
 
+    import psutil
+
     from tests.conftest import MASTHEAD
 
     cases = build_hostile_web(tmp_path / "web", rendered=False)
@@ -224,9 +226,13 @@ def test_a_killed_hostile_crawl_resumes_and_a_killed_export_leaves_the_old_file(
                 done = sqlite3.connect(database).execute("select count(*) from snapshots").fetchone()[0]
             except sqlite3.OperationalError:
                 pass
+        workers = psutil.Process(crawl.pid).children(recursive=True)
         crawl.send_signal(signal.SIGKILL)
         crawl.wait()
         assert 3 <= done < len(cases), "the crawl was to be killed mid-way"
+        assert workers, "the crawl's analysis workers were to be killed with it"
+        _, alive = psutil.wait_procs(workers, timeout=10)
+        assert not alive, f"left behind: {[p.cmdline()[-1][:60] for p in alive]}"
         resumed = run_masthead("crawl", "--targets", str(watch), *options, "--resume", timeout=300)
         assert resumed.returncode == 0 and "resuming run" in resumed.stderr, resumed.stderr
     finally:
