@@ -9,6 +9,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.browser import BrowserNotFound, launch_options
 from crawler.evidence import new_run_id
+from crawler.middlewares import BrowserRequestFilter
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class RenderingAddon:
         settings.set("DOWNLOAD_HANDLERS", {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
                      priority="addon")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="addon")
+        browser_filter = BrowserRequestFilter(settings.getbool("MASTHEAD_ALLOW_PRIVATE"))
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", browser_filter, priority="addon")
         timeout_ms = int(settings.getfloat("MASTHEAD_RENDER_TIMEOUT") * 1000)
         settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", timeout_ms, priority="addon")
 

@@ -13,6 +13,8 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -41,6 +43,16 @@ def _start_worker(registry_paths: Sequence[Path]) -> None:
     global _registry_paths
     _registry_paths = list(registry_paths)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the crawl, which stops us
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
+                     name="exit-with-parent").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose crawl was killed (SIGKILL: no shutdown) would wait for work for
+    ever, holding its memory: it leaves within a second of its parent."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def read_page(body: bytes, content_type: str | None, url: str, link_limit: int) -> tuple[str, PageIdentity]:

@@ -16,6 +16,7 @@ MASTHEAD_DB = None  # SQLAlchemy URL; default: sqlite:///OUTPUT_DIR/masthead.db
 MASTHEAD_REGISTRY = []  # registry YAML files; empty: the bundled seeds/registry.yaml
 MASTHEAD_PLATFORMS = []  # folders of platform profiles beside the built-in seeds/platforms/
 MASTHEAD_PROXY = None  # http://host:port, used by Scrapy's downloader and by Chromium
+MASTHEAD_ALLOW_PRIVATE = False  # fetch private, loopback and link-local addresses (lab use)
 MASTHEAD_RENDER = "auto"  # auto | always | never
 MASTHEAD_MAX_PAGES_PER_SITE = 5  # home page included
 MASTHEAD_ANALYSIS_WORKERS = None  # processes reading pages and judging targets; None: one per spare core
@@ -53,6 +54,9 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the target's error says it; no traceback for
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.AddressGuardMiddleware": 50,  # before robots.txt (100) and redirects (600)
+    "crawler.middlewares.RedirectLoopMiddleware": 60,
+    "crawler.middlewares.SiteClockMiddleware": 340,  # before DownloadTimeoutMiddleware (350)
     "crawler.middlewares.ProxyMiddleware": 740,  # before Scrapy's HttpProxyMiddleware (750)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
@@ -77,7 +81,7 @@ PLAYWRIGHT_CONTEXTS = {
         "service_workers": "block",
     }
 }
-PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.abort_browser_request"
+# PLAYWRIGHT_ABORT_REQUEST is a crawler.middlewares.BrowserRequestFilter set by crawler.addons.
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

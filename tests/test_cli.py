@@ -76,3 +76,9 @@ def test_registry_validate_reports_the_bad_entry(write_registry) -> None:
         [{"id": "b", "name": "B", "type": "website", "domains": ["A.example"]}], "clash.yaml")))
     assert clash.returncode == 2
     assert "domain 'a.example' is already claimed by organisation 'a'" in clash.stderr
+
+
+@pytest.mark.parametrize("command", ["scan", "crawl", "schedule"])
+def test_allow_private_is_offered_wherever_masthead_crawls(command: str) -> None:
+    result = run_masthead(command, "--help")
+    assert "--allow-private" in result.stdout

@@ -174,3 +174,33 @@ def test_slow_rules_delay_and_trickle(sandbox, web: Path) -> None:
     assert fetch(proxy, "http://news.example.com/gbk.html")[2] == GBK_PAGE  # 70 bytes at 20 bytes/s
     assert time.monotonic() - started >= 2.9
     assert fetch(proxy, "http://news.example.com/_slow")[0] == 404
+
+
+def test_generate_rules_make_up_hostile_answers(sandbox, web: Path) -> None:
+    import gzip
+    import zlib
+
+    site = web / "news.example.com"
+    (site / "noise.html").write_bytes(b"")  # a real file: the rule comes first
+    (site / "_generate").write_text(
+        "# PATH KIND [SIZE|COUNT]\n/big.html html 3M\n/bomb.html gzip 20M\n/bomb2.html deflate 1M\n"
+        "/noise.html binary 4K\n/links.html links 500\n/calendar/* calendar\n/bad.html nonsense 1\n",
+        encoding="utf-8")
+    (site / "_headers").write_text("/noise.html Content-Type: text/html\n", encoding="utf-8")
+    proxy = sandbox(web).url
+    status, headers, body = fetch(proxy, "http://news.example.com/big.html")
+    assert (status, len(body), int(headers["Content-Length"])) == (200, 3 * 1024**2, 3 * 1024**2)
+    assert body.startswith(b"<!doctype html>") and body.endswith(b"</body></html>\n")
+    status, headers, body = fetch(proxy, "http://news.example.com/bomb.html")
+    assert headers["Content-Encoding"] == "gzip" and len(body) < 100_000
+    assert len(gzip.decompress(body)) == 20 * 1024**2
+    _, headers, body = fetch(proxy, "http://news.example.com/bomb2.html")
+    assert headers["Content-Encoding"] == "deflate" and len(zlib.decompress(body)) == 1024**2
+    _, headers, body = fetch(proxy, "http://news.example.com/noise.html")
+    assert headers["Content-Type"] == "text/html" and len(body) == 4096  # replaced, not doubled
+    assert body == fetch(proxy, "http://news.example.com/noise.html")[2]  # the same noise each time
+    assert fetch(proxy, "http://news.example.com/links.html")[2].count(b"<a href=") == 500
+    day = fetch(proxy, "http://news.example.com/calendar/2026-02-28/about/")[2]
+    assert b'href="/calendar/2026-03-01/about/"' in day and b'href="/calendar/2026-02-27/about/"' in day
+    assert fetch(proxy, "http://news.example.com/bad.html")[0] == 404
+    assert fetch(proxy, "http://news.example.com/_generate")[0] == 404

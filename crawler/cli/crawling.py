@@ -36,6 +36,8 @@ _OPTIONS = (
     click.option("--db", metavar="URL",
                  help="Store (SQLAlchemy URL, e.g. postgresql://…); default sqlite:///OUT/masthead.db."),
     click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (investigations)."),
+    click.option("--allow-private", is_flag=True,
+                 help="Also fetch private, loopback and link-local addresses (lab use)."),
     click.option("--max-pages", type=click.IntRange(1, 50), default=5, show_default=True,
                  help="Pages fetched per site, home page included."),
     click.option("--site-timeout", type=click.FloatRange(1, 3600), default=180, show_default=True,
@@ -51,7 +53,7 @@ def crawl_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def crawl_overrides(render: str, proxy: str | None, out: str, db: str | None, ignore_robots: bool,
-                    max_pages: int, site_timeout: float) -> dict[str, Any]:
+                    allow_private: bool, max_pages: int, site_timeout: float) -> dict[str, Any]:
     """Scrapy settings for the crawl options."""
     from crawler.browser import BrowserNotFound, chromium_executable
 
@@ -72,6 +74,7 @@ def crawl_overrides(render: str, proxy: str | None, out: str, db: str | None, ig
         "MASTHEAD_OUTPUT_DIR": out,
         "MASTHEAD_DB": open_store(db, out).url,
         "ROBOTSTXT_OBEY": not ignore_robots,
+        "MASTHEAD_ALLOW_PRIVATE": allow_private,
         "MASTHEAD_MAX_PAGES_PER_SITE": max_pages,
         "MASTHEAD_SITE_TIMEOUT": site_timeout,
         "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(verbosity, "DEBUG"),

@@ -51,7 +51,8 @@ def schedule(targets_file: Path | None, accounts_file: Path | None, every: str |
     for flag in ("proxy", "db"):
         if options[flag]:
             arguments += [f"--{flag}", options[flag]]
-    if options["ignore_robots"]:
-        arguments.append("--ignore-robots")
+    for flag in ("ignore_robots", "allow_private"):
+        if options[flag]:
+            arguments.append("--" + flag.replace("_", "-"))
     log_runs_to_stderr()
     CrawlScheduler(crawl_command(arguments), when).run()

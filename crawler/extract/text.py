@@ -16,6 +16,22 @@ _SPACE = re.compile(r"\s+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 _REPLACEMENT_SHARE = 0.01
+# C0 controls no text uses (tab, line feeds, form feed and ISO-2022's escape are text).
+_BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13, 27})
+_BINARY_SHARE = 0.05
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def looks_binary(body: bytes, sniff: int = 8192) -> bool:
+    """True for bytes no web page is made of (an image, an archive, noise served as
+    text/html): more than 5 % C0 control bytes at the start. Random bytes have about
+    10 %; a page with a stray NUL in its title has a few; UTF-16 pages (which have
+    NULs throughout) say so with a BOM."""
+    head = body[:sniff]
+    if not head or head.startswith(_WIDE_BOMS):
+        return False
+    controls = len(head) - len(head.translate(None, _BINARY_BYTES))
+    return controls > _BINARY_SHARE * len(head)
 
 
 def _detect(body: bytes) -> str | None:

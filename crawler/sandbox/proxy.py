@@ -17,6 +17,7 @@ import ssl
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,6 +73,27 @@ class _Certificates:
         return context
 
 
+class _ChunkReader(io.RawIOBase):
+    """A made-up body (an iterator of byte chunks) read like a file, a bit at a time."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            self._pending = next(self._chunks, b"")
+            if not self._pending:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "masthead-sandbox"
@@ -110,7 +132,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not send_body:
             return
-        stream = answer.file.open("rb") if answer.file is not None else io.BytesIO(answer.body)
+        if answer.chunks is not None:
+            stream: io.RawIOBase | io.BufferedIOBase = _ChunkReader(answer.chunks())
+        elif answer.file is not None:
+            stream = answer.file.open("rb")
+        else:
+            stream = io.BytesIO(answer.body)
         with stream:
             if answer.rate:
                 self.wfile.flush()

@@ -5,18 +5,21 @@ from __future__ import annotations
 import fnmatch
 import mimetypes
 import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
 import idna
 
+from crawler.sandbox.generated import generate
+
 mimetypes.add_type("image/svg+xml", ".svg")
 mimetypes.add_type("image/x-icon", ".ico")
 mimetypes.add_type("image/webp", ".webp")
 mimetypes.add_type("application/javascript", ".js")
 
-SPECIAL_FILES = ("_redirects", "_headers", "_slow")
+SPECIAL_FILES = ("_redirects", "_headers", "_slow", "_generate")
 
 
 @dataclass
@@ -27,12 +30,21 @@ class Answer:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     file: Path | None = None  # streamed from disk instead of `body`
+    chunks: Callable[[], Iterator[bytes]] | None = None  # a made-up body (see `generated`)
+    size: int = 0  # the length of the made-up body
     delay: float = 0.0  # seconds to wait before answering
     rate: int | None = None  # bytes per second of the body, for a slow server
 
     @property
     def length(self) -> int:
+        if self.chunks is not None:
+            return self.size
         return self.file.stat().st_size if self.file else len(self.body)
+
+    def set_header(self, name: str, value: str) -> None:
+        """Set a header, replacing any of the same name."""
+        self.headers = [(n, v) for n, v in self.headers if n.lower() != name.lower()]
+        self.headers.append((name, value))
 
 
 def _message(status: int, text: str) -> Answer:
@@ -88,8 +100,9 @@ class SandboxWeb:
             answer = Answer(redirect.status, [("Location", redirect.location),
                                               ("Content-Type", "text/html; charset=utf-8")])
         else:
-            answer = self._file(folder, path)
-        answer.headers.extend(self._extra_headers(folder, path))
+            answer = self._generated(folder, path) or self._file(folder, path)
+        for name, value in self._extra_headers(folder, path):
+            answer.set_header(name, value)
         answer.delay, answer.rate = self._slowness(folder, path)
         return answer
 
@@ -125,6 +138,18 @@ class SandboxWeb:
                 name, value = parts[1].split(":", 1)
                 headers.append((name.strip(), value.strip()))
         return headers
+
+    def _generated(self, folder: Path, path: str) -> Answer | None:
+        """From `_generate` lines `PATH KIND [SIZE|COUNT]` (PATH may use * wildcards)."""
+        for line in self._rules(folder, "_generate"):
+            parts = line.split()
+            if len(parts) in (2, 3) and fnmatch.fnmatchcase(path, parts[0]):
+                try:
+                    made = generate(parts[1], parts[2] if len(parts) == 3 else None, path)
+                except ValueError:
+                    continue
+                return Answer(200, list(made.headers), chunks=made.chunks, size=made.length)
+        return None
 
     def _slowness(self, folder: Path, path: str) -> tuple[float, int | None]:
         """From `_slow` lines `PATH SECONDS [BYTES_PER_SECOND]` (PATH may use * wildcards)."""

@@ -21,10 +21,13 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.addresses import AddressRefused
 from crawler.evidence import utc_now
 from crawler.analysis import Analysis, read_page, read_rendered
+from crawler.browser import capture, tame_page
 from crawler.extract import PageIdentity, decode_html
 from crawler.extract.accounts import read_account
+from crawler.extract.text import looks_binary
 from crawler.items import Blob, ImageSeen, TargetSnapshot
 from crawler.outcomes import failure_reason, http_outcome
 from crawler.platforms import Platforms
@@ -120,6 +123,7 @@ class SiteSpider(Spider):
     # --- requests ------------------------------------------------------------------------
     def _fetch(self, url: str, visit: SiteVisit, callback: Any, errback: Any, **meta: Any) -> Request:
         meta.setdefault("handle_httpstatus_list", ERROR_STATUSES)
+        meta["masthead_deadline"] = visit.deadline  # crawler.middlewares.SiteClockMiddleware
         return Request(url, callback=callback, errback=errback, dont_filter=True,
                        cb_kwargs={"visit": visit}, meta=meta)
 
@@ -128,6 +132,8 @@ class SiteSpider(Spider):
             url, visit, self.parse_rendered, self.render_failed,
             playwright=True, playwright_include_page=True, masthead_role=role,
             playwright_page_goto_kwargs={"wait_until": "domcontentloaded"},
+            playwright_page_init_callback=tame_page,
+            masthead_script_budget=(visit.render_timeout_ms + 2 * visit.settle_ms) / 1000,
         )
 
     def _wants_render(self, role: str, identity: Any) -> bool:
@@ -186,7 +192,7 @@ class SiteSpider(Spider):
             visit.snapshot.url = fallback
             yield self._fetch(fallback, visit, self.parse_home, self.home_failed)
             return
-        blocked = failure.check(IgnoreRequest) and "robots" in reason.lower()
+        blocked = failure.check(AddressRefused) or (failure.check(IgnoreRequest) and "robots" in reason.lower())
         visit.fail("blocked" if blocked else "error", reason)
         yield self._finish(visit)
 
@@ -218,11 +224,16 @@ class SiteSpider(Spider):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         visit.keep(Blob(name, "page", response.url, response.body, utc_now(),
                         response.status, content_type or None))
+        declared = content_type.split(";")[0].strip() or "no content type"
+        problem = None
         if content_type and not content_type.lower().startswith(("text/html", "application/xhtml", "text/plain")):
-            visit.record_page(response.url, response.status, False, role=role,
-                              error=f"not an HTML page ({content_type.split(';')[0]})")
+            problem = f"not an HTML page ({declared})"
+        elif looks_binary(response.body):
+            problem = f"not an HTML page (binary content served as {declared})"
+        if problem:
+            visit.record_page(response.url, response.status, False, role=role, error=problem)
             if role == "home":
-                visit.fail("error", f"not an HTML page ({content_type.split(';')[0]})")
+                visit.fail("error", problem)
             return None
         encoding, identity = await self.analysis.run(read_page, response.body, content_type or None,
                                                      response.url, visit.max_pages)
@@ -231,26 +242,6 @@ class SiteSpider(Spider):
         return identity
 
     # --- rendered pages ------------------------------------------------------------------
-    @staticmethod
-    async def _capture(page: Any, visit: SiteVisit, html: str, screenshot: bool) -> tuple[str, bytes | None, str | None]:
-        """(html, screenshot, error) of a rendered page once its scripts have had their
-        time; the page is closed whatever happens."""
-        shot, error = None, None
-        try:
-            try:
-                await page.wait_for_load_state("load", timeout=visit.settle_ms * 2)
-            except Exception:  # noqa: BLE001 - a page that never finishes loading is still read
-                pass
-            await page.wait_for_timeout(visit.settle_ms)
-            html = await page.content()
-            if screenshot:
-                shot = await page.screenshot(type="png", timeout=visit.render_timeout_ms)
-        except Exception as exc:  # noqa: BLE001 - Playwright raises many kinds; all end the same
-            error = f"render: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
-        finally:
-            await page.close()
-        return html, shot, error
-
     def _keep_rendered(self, response: Response, visit: SiteVisit, stem: str, html: str,
                        screenshot: bytes | None) -> None:
         visit.keep(Blob(f"{stem}.rendered.html", "rendered-page", response.url,
@@ -262,8 +253,8 @@ class SiteSpider(Spider):
     @guarded
     async def parse_rendered(self, response: Response, visit: SiteVisit) -> AsyncIterator[Request | TargetSnapshot]:
         role = response.meta["masthead_role"]
-        html, screenshot, error = await self._capture(response.meta["playwright_page"], visit,
-                                                      response.text, screenshot=role == "home")
+        html, screenshot, error = await capture(response.meta["playwright_page"], response.text, role == "home",
+                                                visit.settle_ms, visit.render_timeout_ms)
         stem = "home" if role == "home" else f"page-{visit.pages_fetched}"
         self._keep_rendered(response, visit, stem, html, screenshot)
         visit.record_page(response.url, response.status, True, role=role, encoding="utf-8", error=error)
@@ -312,7 +303,8 @@ class SiteSpider(Spider):
             html = served
         else:
             served = response.meta["masthead_served"]
-            html, screenshot, error = await self._capture(page, visit, response.text, screenshot=True)
+            html, screenshot, error = await capture(page, response.text, True, visit.settle_ms,
+                                                  visit.render_timeout_ms)
             self._keep_rendered(response, visit, "account", html, screenshot)
             visit.record_page(response.url, response.status, True, role="account", encoding="utf-8", error=error)
         async for item in self._read_account(visit, html, response.url, served):
