@@ -377,6 +377,8 @@ class LogoDetector:
 
     def detect(self, profile: TargetProfile) -> list[Finding]:
         findings: list[Finding] = []
+        if not len(self.index):
+            return findings  # a registry without logos: no image is worth decoding
         for shown in profile.images:
             try:
                 decoded = load_image_file(shown.path)
