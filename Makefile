@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup test demo bench chromium clean
+.PHONY: setup test demo bench chromium postgresql clean
 
 setup: $(STAMP) chromium
 
@@ -27,7 +27,20 @@ chromium:
 	  fi; \
 	fi
 
-test: setup
+# Debian's PostgreSQL, for the tests of the store on PostgreSQL (`--db URL`); the tests
+# start their own private server, so nothing is configured here.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's postgresql (apt)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "Debian's postgresql is missing and this is not root: run 'sudo apt-get install -y postgresql', then make again" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: setup postgresql
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: setup
