@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from detectors.images import load_image_file  # noqa: E402
-from detectors.logos import LogoIndex, score_for  # noqa: E402
+from detectors.logos import LogoIndex  # noqa: E402
 from tests.drawing import logo as drawn_logo  # noqa: E402
 
 LOGOS = Path("/work/shared/data/logos")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from PIL import Image
 
 from detectors.logo_keypoints import inliers, keypoints
-from detectors.logos import LogoIndex, image_hashes, score_for
+from detectors.logo_hashes import image_hashes
+from detectors.logos import LogoIndex, score_for
 from tests.drawing import logo
 
 

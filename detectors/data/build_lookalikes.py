@@ -34,7 +34,6 @@ How a pair gets in (see README.md for the reasoning and the measured precision):
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 import time
 import types
