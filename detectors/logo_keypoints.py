@@ -47,15 +47,18 @@ class Keypoints:
 
 
 def _grey(image: Image.Image) -> np.ndarray:
-    """How far each pixel is from the background colour (taken from the border), drawn
-    dark on white: the same picture whatever the logo's colours or its ground's (a
+    """How far each pixel is from the background colour (white where the image has
+    transparency, else the colour of its border), drawn dark on white: the same picture whatever the logo's colours or its ground's (a
     reversed logo on a dark header included). Trimmed to the content, at most _SIDE px,
     with a blank margin."""
     rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
     alpha = rgba[..., 3:4] / 255.0
     rgb = rgba[..., :3] * alpha + 255.0 * (1.0 - alpha)
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
-    ink = np.abs(rgb - np.median(border, axis=0)).max(axis=2)
+    if (alpha < 0.5).any():
+        ground = np.full(3, 255.0, dtype=np.float32)  # transparency is the background
+    else:  # a flat picture: its border says which colour the background is
+        ground = np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+    ink = np.abs(rgb - ground).max(axis=2)
     content = ink > 24
     if content.any():
         rows, cols = np.flatnonzero(content.any(axis=1)), np.flatnonzero(content.any(axis=0))

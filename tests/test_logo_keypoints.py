@@ -3,7 +3,7 @@ what the hashes alone get wrong, keypoints put right."""
 
 from __future__ import annotations
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from detectors.logo_keypoints import inliers, keypoints
 from detectors.logo_hashes import image_hashes
@@ -52,3 +52,14 @@ def test_a_favicon_is_too_small_for_keypoints_to_rule_on() -> None:
     small = logo(0, 256, "NEA").resize((16, 16), Image.Resampling.LANCZOS)
     assert not keypoints(small).usable
     assert drawn_registry().match(small)[0].org_id == "org0"
+
+
+def test_a_transparent_logo_cut_to_its_edges_meets_itself_padded_on_white() -> None:
+    """Where an image has transparency, that is its background, even when the drawing
+    touches every edge (its border then says nothing of the background)."""
+    drawn = logo(1, 256, "NEC", background=(0, 0, 0, 0))  # a rectangle: ink all round its edge…
+    tight = drawn.crop(drawn.getchannel("A").getbbox())
+    ImageDraw.Draw(tight).ellipse((20, 20, 60, 60), fill=(0, 0, 0, 0))  # …and a see-through hole
+    padded = Image.new("RGB", (3 * tight.width, 3 * tight.height), "white")
+    padded.paste(tight, (tight.width // 3, tight.height), tight)
+    assert inliers(keypoints(padded), keypoints(tight)) >= 12
