@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 Result = TypeVar("Result")
 _registry_paths: list[Path] = []
 _engine: DetectionEngine | None = None
+_described: dict[tuple[str, int], tuple[int | None, int | None, str | None, str | None]] = {}
+_DESCRIBED_MAX = 4096  # descriptions kept (a few hundred bytes each)
 
 
 def default_workers() -> int:
@@ -66,13 +68,22 @@ def read_rendered(html: str, url: str, link_limit: int) -> PageIdentity:
 
 
 def describe_image(content: bytes, max_bytes: int) -> tuple[str, int | None, int | None, str | None, str | None]:
-    """(sha256, width, height, format, error) of downloaded image bytes, decoded safely."""
+    """(sha256, width, height, format, error) of downloaded image bytes, decoded safely.
+
+    The same bytes come back often (a site's logo and inline SVGs on each of its pages), and
+    decoding, an SVG's above all, costs far more than hashing: answers are kept by sha256."""
     sha256 = hashlib.sha256(content).hexdigest()
-    try:
-        decoded = load_image(content, max_bytes=max_bytes)
-    except ImageError as exc:
-        return sha256, None, None, None, str(exc)
-    return sha256, decoded.width, decoded.height, decoded.format, None
+    known = _described.get((sha256, max_bytes))
+    if known is None:
+        try:
+            decoded = load_image(content, max_bytes=max_bytes)
+            known = (decoded.width, decoded.height, decoded.format, None)
+        except ImageError as exc:
+            known = (None, None, None, str(exc))
+        if len(_described) >= _DESCRIBED_MAX:
+            _described.clear()
+        _described[(sha256, max_bytes)] = known
+    return (sha256, *known)
 
 
 def judge(snapshot: TargetSnapshot) -> Verdict:
