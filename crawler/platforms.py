@@ -23,6 +23,8 @@ from jmespath.exceptions import JMESPathError
 from parsel import Selector
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from detectors.registry import field_problem
+
 logger = logging.getLogger(__name__)
 
 # What an account page may say about its account (README: "Platform profiles").
@@ -307,9 +309,4 @@ def load_profile(path: Path) -> PlatformProfile:
     try:
         return PlatformProfile.model_validate({**document, "source": str(path)})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "profile"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown field"
-        raise PlatformError(f"{path}: field '{where}': {message}") from None
+        raise PlatformError(f"{path}: {field_problem(exc, 'profile')}") from None

@@ -172,6 +172,15 @@ class Registry:
         return cls(org for path in paths for org in load_organisations(path))
 
 
+def field_problem(exc: ValidationError, whole: str) -> str:
+    """The first error of a validated YAML mapping, as "field 'where': what is wrong"
+    (`whole` names the mapping itself when the error is not about one field)."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or whole
+    message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
+    return f"field '{where}': {message}"
+
+
 def load_organisations(path: Path) -> list[Organisation]:
     """Read and validate one registry file."""
     path = Path(path)
@@ -198,12 +207,7 @@ def _organisation(path: Path, index: int, raw: Any) -> Organisation:
     try:
         entry = _Entry.model_validate(raw)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "entry"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown field"
-        raise RegistryError(f"{path}: {label}: field '{where}': {message}") from None
+        raise RegistryError(f"{path}: {label}: {field_problem(exc, 'entry')}") from None
     logos = []
     for logo in entry.logos:
         logo_path = (path.parent / logo).resolve()
