@@ -114,6 +114,9 @@ def child_main(config_path: str) -> None:
         profiler.dump_stats(config["profile"])
     else:
         result = run(config)
+    times = os.times()  # analysis workers are reaped children by now
+    result["own_cpu"] = times.user + times.system
+    result["children_cpu"] = times.children_user + times.children_system
     result["stats"] = {key: (value.isoformat() if isinstance(value, datetime.datetime) else value)
                        for key, value in result["stats"].items()}
     Path(config["result"]).write_text(json.dumps(result, default=str), encoding="utf-8")

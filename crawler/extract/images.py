@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from crawler.extract.text import clean_value
 
-_LOGO_MARK = re.compile(r"logo|brand|masthead|site-?name|site-?title", re.I)
+_LOGO_MARK = re.compile(r"logo|brand|masthead|site-?name|site-?title")  # searched in lower case
 _ICON_RELS = {
     "icon": "favicon", "shortcut": "favicon", "mask-icon": "favicon",
     "apple-touch-icon": "apple-touch-icon", "apple-touch-icon-precomposed": "apple-touch-icon",
@@ -30,14 +30,21 @@ class ImageCandidate:
     svg: str | None = None  # markup of an inline SVG
 
 
-def _marked(element: HtmlElement, levels: int = 3) -> bool:
-    """True when the element or one of its near ancestors is marked as a logo."""
+_MARK_ATTRIBUTES = ("class", "id", "alt", "src", "title", "aria-label")
+
+
+def _marked(element: HtmlElement, known: dict[HtmlElement, bool], levels: int = 3) -> bool:
+    """True when the element or one of its near ancestors is marked as a logo. `known`
+    remembers elements already looked at: a page's images share their ancestors."""
     node: HtmlElement | None = element
     for _ in range(levels + 1):
         if node is None or not isinstance(node.tag, str):
             return False
-        attributes = " ".join(node.get(key, "") for key in ("class", "id", "alt", "src", "title", "aria-label"))
-        if _LOGO_MARK.search(attributes):
+        mark = known.get(node)
+        if mark is None:
+            attributes = " ".join(node.get(key, "") for key in _MARK_ATTRIBUTES).lower()
+            mark = known[node] = bool(_LOGO_MARK.search(attributes))
+        if mark:
             return True
         node = node.getparent()
     return False
@@ -67,16 +74,17 @@ def image_candidates(root: HtmlElement, base_url: str) -> list[ImageCandidate]:
         url = _absolute(base_url, meta.get("content")) if key in _SOCIAL else None
         if url:
             found.append(ImageCandidate(url, "og-image"))
+    known: dict[HtmlElement, bool] = {}
     for img in root.iter("img"):
         source = img.get("src") or img.get("data-src") or img.get("data-original")
-        if source and _marked(img):
+        if source and _marked(img, known):
             url = _absolute(base_url, source)
             if url:
                 alt = clean_value(img.get("alt") or img.get("title")) or None
                 found.append(ImageCandidate(url, "logo", alt=alt))
     svg_count = 0
     for svg in root.iter("svg"):  # the HTML parser gives inline SVG plain tag names
-        if next(svg.iterancestors("svg"), None) is not None or not _marked(svg):
+        if next(svg.iterancestors("svg"), None) is not None or not _marked(svg, known):
             continue
         markup = etree.tostring(svg, encoding="unicode", method="xml")
         if len(markup) <= MAX_INLINE_SVG:

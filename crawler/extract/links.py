@@ -24,6 +24,17 @@ _HREF_PATTERNS = (
     re.compile(r"(?:^|/)(?:contact|contactus|contact-us|lxwm|kontakt)(?:[/._-]|$)", re.I),
 )
 
+# Every match of those patterns holds one of these words (lower case). Most links of a
+# page hold none, and testing for them costs far less than the regular expressions.
+TEXT_WORDS = ("关于", "简介", "about", "who we are", "über uns", "propos", "chi siamo", "quiénes somos",
+              "sobre nosotros", "關於我們", "声明", "聲明", "impressum", "imprint", "legal notice",
+              "mentions légales", "copyright", "联系我们", "聯絡我們", "聯繫我們", "contact", "kontakt")
+HREF_WORDS = ("about", "gywm", "jianjie", "intro", "copyright", "bqsm", "wzsm", "flsm", "legal", "impressum",
+              "imprint", "mentions-legales", "statement", "contact", "lxwm", "kontakt")
+_ANY_TEXT_WORD = re.compile("|".join(map(re.escape, TEXT_WORDS)))
+_ANY_HREF_WORD = re.compile("|".join(map(re.escape, HREF_WORDS)))
+MAX_ANCHORS = 5000
+
 
 def _site_of(url: str) -> str | None:
     try:
@@ -33,6 +44,8 @@ def _site_of(url: str) -> str | None:
 
 
 def _rank(text: str, href: str) -> int | None:
+    if not (_ANY_TEXT_WORD.search(text.lower()) or _ANY_HREF_WORD.search(href.lower())):
+        return None
     for rank, (by_text, by_href) in enumerate(zip(_TEXT_PATTERNS, _HREF_PATTERNS)):
         if by_text.search(text) or by_href.search(href):
             return rank
@@ -46,7 +59,7 @@ def identity_links(root: HtmlElement, base_url: str, limit: int) -> list[str]:
     ranked: dict[str, int] = {}
     sites: dict[str, str | None] = {}
     for count, anchor in enumerate(root.iter("a")):
-        if count >= 5000:
+        if count >= MAX_ANCHORS:
             break
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):

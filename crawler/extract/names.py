@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from crawler.extract.text import clean_value
+from crawler.extract.text import clean_value, cued_matches
 
 _META_NAMES = {
     "og:site_name": "og:site_name",
@@ -19,15 +19,15 @@ _META_NAMES = {
 _ORG_TYPES = {"Organization", "NewsMediaOrganization", "WebSite", "Corporation"}
 _HOLDER = r"([\w\u3400-\u9fff（）()·&.\-' ]{2,40}?)"
 _YEARS = r"(?:\d{4}(?:\s*[-–—~]\s*\d{4})?\s*)?"
-_COPYRIGHT_PATTERNS = (
-    # 新华网版权所有 / 人民网 版权所有
-    re.compile(r"([\w\u3400-\u9fff（）()·]{2,30}?)\s*版权所有"),
-    # 版权所有：新华网 / 版权所有 © 2024 人民网
-    re.compile(rf"版权所有\s*[:：]?\s*(?:©|\(c\)|copyright)?\s*{_YEARS}([\w\u3400-\u9fff（）()·]{{2,30}})", re.I),
-    # Copyright © 2024 The Guardian. All rights reserved / © 2024 Le Monde
-    re.compile(rf"(?:copyright\s*(?:©|\(c\))?|©)\s*{_YEARS}(?:by\s+)?{_HOLDER}\s*"
-               r"(?=\.(?:\s|$)|[,|;]|all rights|版权|保留|$)", re.I | re.M),
-)
+# 新华网版权所有 / 人民网 版权所有
+_HOLDER_BEFORE = re.compile(r"([\w\u3400-\u9fff（）()·]{2,30}?)\s*版权所有")
+_HOLDER_BEFORE_LONGEST = 30
+# 版权所有：新华网 / 版权所有 © 2024 人民网
+_HOLDER_AFTER = re.compile(
+    rf"版权所有\s*[:：]?\s*(?:©|\(c\)|copyright)?\s*{_YEARS}([\w\u3400-\u9fff（）()·]{{2,30}})", re.I)
+# Copyright © 2024 The Guardian. All rights reserved / © 2024 Le Monde
+_HOLDER_AFTER_SIGN = re.compile(rf"(?:copyright\s*(?:©|\(c\))?|©)\s*{_YEARS}(?:by\s+)?{_HOLDER}\s*"
+                                r"(?=\.(?:\s|$)|[,|;]|all rights|版权|保留|$)", re.I | re.M)
 _SPONSOR = re.compile(r"主办(?:单位)?\s*[:：]\s*([\w\u3400-\u9fff（）()·]{2,40})")
 _NOT_A_HOLDER = re.compile(r"^(?:\d+|all rights reserved|by|版权所有|本站|本网)$", re.I)
 
@@ -68,11 +68,28 @@ def _organisation_names(node: object, depth: int) -> Iterator[str]:
                 yield from _organisation_names(node[key], depth + 1)
 
 
+def _holders_before(text: str) -> Iterator[re.Match[str]]:
+    """`_HOLDER_BEFORE.finditer(text)`, without trying the pattern at every character of
+    the page: a match ends at a 版权所有 and starts at most 30 characters (and the spaces
+    between) before it, so no match starts before that."""
+    position = 0
+    while (cue := text.find("版权所有", position)) >= 0:
+        start = cue
+        while start > position and text[start - 1].isspace():
+            start -= 1
+        match = _HOLDER_BEFORE.search(text, max(position, start - _HOLDER_BEFORE_LONGEST))
+        if match is None:
+            return
+        yield match
+        position = match.end()
+
+
 def copyright_holders(text: str) -> list[str]:
     """Who the copyright lines of a page's text name as holder."""
     holders = []
-    for pattern in _COPYRIGHT_PATTERNS:
-        for match in pattern.finditer(text):
+    for matches in (_holders_before(text), _HOLDER_AFTER.finditer(text),
+                    cued_matches(_HOLDER_AFTER_SIGN, text, ("copyright", "©"), text.lower())):
+        for match in matches:
             holder = clean_value(match.group(1)).strip(" .,-")
             if len(holder) >= 2 and not _NOT_A_HOLDER.match(holder):
                 holders.append(holder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import charset_normalizer
 from lxml import etree
@@ -68,14 +69,52 @@ def clean_value(value: str | None, limit: int = MAX_VALUE_LENGTH) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-_SKIP = " or ".join(f"ancestor::{tag}" for tag in _INVISIBLE_TAGS)
-_BODY_TEXT = etree.XPath(f"//body//text()[not({_SKIP})]", smart_strings=False)
-_ALL_TEXT = etree.XPath(f"//text()[not({_SKIP})]", smart_strings=False)
+_INVISIBLE = frozenset(_INVISIBLE_TAGS)
 
 
 def visible_text(root: etree._Element, limit: int = 500_000) -> str:
     """The text a reader sees (scripts, styles and templates left out), one line per
-    block, capped at `limit` characters."""
-    parts = _BODY_TEXT(root) or _ALL_TEXT(root)
+    block, capped at `limit` characters: the text and tails of the body's elements
+    (or the document's, without a body), walked once, skipping invisible subtrees."""
+    top = next(root.iter("body"), None)
+    top = root if top is None else top
+    parts = [top.text] if top.text else []
+    walker = etree.iterwalk(top, events=("start", "end", "comment", "pi"))
+    for event, element in walker:
+        if element is top:
+            continue
+        if event in ("comment", "pi"):  # their own text is no text; their tails are
+            parts.append(element.tail or "")
+        elif element.tag in _INVISIBLE:
+            if event == "start":
+                parts.append(element.tail or "")
+                walker.skip_subtree()
+        elif event == "start":
+            parts.append(element.text or "")
+        else:
+            parts.append(element.tail or "")
     text = "\n".join(stripped for part in parts if (stripped := part.strip()))
     return text[:limit]
+
+
+def cued_matches(pattern: re.Pattern[str], text: str, cues: tuple[str, ...],
+                 haystack: str | None = None) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, for a pattern every match of which begins with one of
+    `cues`, as found in `haystack` (`text` itself, or its `lower()` for a pattern that
+    ignores case). `str.find` finds those places at C speed and the regex engine is tried
+    only there, instead of at every character of a long page."""
+    haystack = text if haystack is None else haystack
+    if len(haystack) != len(text):  # lower() lengthened a character: places would shift
+        yield from pattern.finditer(text)
+        return
+    places: set[int] = set()
+    for cue in cues:
+        place = haystack.find(cue)
+        while place >= 0:
+            places.add(place)
+            place = haystack.find(cue, place + 1)
+    end = 0
+    for place in sorted(places):
+        if place >= end and (match := pattern.match(text, place)):
+            yield match
+            end = match.end()

@@ -1,0 +1,130 @@
+"""Page extraction's fast paths find exactly what the plain definitions find: the visible
+text walk against an XPath over every text node, cue-led matching against `finditer`,
+and the link word test against the link patterns it stands in front of."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from parsel import Selector
+
+from crawler.extract import decode_html, extract_page
+from crawler.extract.claims import find_claims
+from crawler.extract.links import _HREF_PATTERNS, _TEXT_PATTERNS, HREF_WORDS, TEXT_WORDS, identity_links
+from crawler.extract.names import _HOLDER_AFTER_SIGN, _HOLDER_BEFORE, _holders_before, copyright_holders
+from crawler.extract.text import _INVISIBLE_TAGS, cued_matches, visible_text
+
+REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pages"
+_SKIP = " or ".join(f"ancestor::{tag}" for tag in _INVISIBLE_TAGS)
+_BODY_TEXT = etree.XPath(f"//body//text()[not({_SKIP})]", smart_strings=False)
+_ALL_TEXT = etree.XPath(f"//text()[not({_SKIP})]", smart_strings=False)
+
+
+def text_by_xpath(root: etree._Element) -> str:
+    """The definition of visible text: every text node outside invisible elements."""
+    parts = _BODY_TEXT(root) or _ALL_TEXT(root)
+    return "\n".join(stripped for part in parts if (stripped := part.strip()))
+
+
+def root_of(html: str) -> etree._Element:
+    return Selector(text=html).root
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body><p>a<!-- hidden -->b<?pi x?>c<script>s()</script>d</p>e<style>x{}</style>f</body></html>",
+    "<html><head><title>t</title></head><body><svg><text>logo</text></svg>after<template>no</template></body></html>",
+    "<html><body>top<noscript>no</noscript><div><span>x</span>tail<br>more</div></body></html>",
+    "<p>no body element</p><script>s</script>text",
+])
+def test_visible_text_is_every_text_node_outside_invisible_elements(html: str) -> None:
+    root = root_of(html)
+    assert visible_text(root) == text_by_xpath(root)
+    assert "s()" not in visible_text(root) and "hidden" not in visible_text(root)
+
+
+@pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="needs the shared real news pages")
+def test_visible_text_matches_the_definition_on_real_news_pages() -> None:
+    pages = sorted(REAL_PAGES.rglob("*.html.gz"))
+    assert len(pages) > 100
+    for path in pages:
+        root = root_of(decode_html(gzip.decompress(path.read_bytes()), None)[0])
+        assert visible_text(root) == text_by_xpath(root), path.name
+
+
+def test_cue_led_matching_finds_what_finditer_finds() -> None:
+    pattern = re.compile(r"\bnews ?desk\b|\bour reporters?\b|本[网报]讯", re.I)
+    text = "Our Reporters and the NEWS DESK; newsdesks no; 本网讯 本报讯 ournews desk"
+    found = [m.span() for m in cued_matches(pattern, text, ("news", "our ", "本"), text.lower())]
+    assert found == [m.span() for m in pattern.finditer(text)]
+    assert len(found) == 4
+
+
+def test_cue_led_matching_falls_back_when_lower_case_changes_the_length() -> None:
+    pattern = re.compile(r"newsroom", re.I)
+    text = "İ NEWSROOM"  # "İ".lower() is two characters: the places would shift
+    assert len(text.lower()) != len(text)
+    found = [m.span() for m in cued_matches(pattern, text, ("newsroom",), text.lower())]
+    assert found == [(2, 10)]
+
+
+@pytest.mark.parametrize("text", [
+    "新华网版权所有 人民网  版权所有",
+    "。版权所有：新华网",
+    "版权所有版权所有 本站版权所有",
+    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三 版权所有",
+    "Copyright © 2024 The Guardian. All rights reserved | © 2023 Le Monde, Paris",
+])
+def test_copyright_holders_found_from_their_cues_are_those_of_the_patterns(text: str) -> None:
+    assert [m.span() for m in _holders_before(text)] == [m.span() for m in _HOLDER_BEFORE.finditer(text)]
+    signs = cued_matches(_HOLDER_AFTER_SIGN, text, ("copyright", "©"), text.lower())
+    assert [m.span() for m in signs] == [m.span() for m in _HOLDER_AFTER_SIGN.finditer(text)]
+
+
+def test_copyright_holders_of_a_footer() -> None:
+    holders = copyright_holders("Copyright © 2024 The Guardian. All rights reserved\n新华网版权所有。版权所有：人民网")
+    assert holders == ["新华网", "人民网", "The Guardian"]
+
+
+def test_news_claims_in_both_scripts_come_in_page_order() -> None:
+    claims = find_claims("Contact our newsroom.\n本网讯 记者 张三 报道\nSend us your tips. 新闻热线：010")
+    assert [wording for wording, _ in claims] == ["newsroom", "本网讯", "记者 张三 报道", "Send us your tips", "新闻热线"]
+
+
+def _alternatives(pattern: re.Pattern[str]) -> list[str]:
+    """The top-level alternatives of a pattern, as written."""
+    return pattern.pattern.split("|")
+
+
+@pytest.mark.parametrize("patterns, words", [(_TEXT_PATTERNS, TEXT_WORDS), (_HREF_PATTERNS, HREF_WORDS)])
+def test_every_link_pattern_alternative_holds_a_listed_word(patterns: tuple[re.Pattern[str], ...],
+                                                            words: tuple[str, ...]) -> None:
+    """The word test skips links before the patterns see them: a pattern alternative
+    without a listed word would silently never match."""
+    for pattern in patterns:
+        for alternative in _alternatives(pattern):
+            literal = re.sub(r"\\s\*|\(\?:|\)|\?|\$|\^|\[[^]]*\]", "", alternative).lower()
+            assert any(word in literal or literal in word for word in words), alternative
+
+
+def test_identity_links_rank_about_before_contact_and_stay_on_site() -> None:
+    html = """<html><body>
+      <a href="/contact/">联系我们</a> <a href="/news/1.html">新闻</a>
+      <a href="https://other.example.org/about/">About</a> <a href="/gywm/index.html">关于我们</a>
+      <a href="/statement.html">版权声明</a> <a href="mailto:x@y.cn">Contact</a></body></html>"""
+    links = identity_links(root_of(html), "https://www.example.cn/", 10)
+    assert links == ["https://www.example.cn/gywm/index.html", "https://www.example.cn/statement.html",
+                     "https://www.example.cn/contact/"]
+
+
+def test_a_page_extraction_on_a_small_page() -> None:
+    html = ("<html><head><title>示例日报</title></head><body><img class=site-logo src=/l.png alt=示例日报>"
+            "<footer>互联网新闻信息服务许可证：11120170001 本网讯 示例日报社版权所有</footer></body></html>")
+    identity = extract_page(html, "https://www.example.cn/")
+    assert ("示例日报社", "copyright") in identity.names
+    assert [kind for kind, _, _ in identity.licences] == ["news_licence"]
+    assert [image.role for image in identity.images] == ["favicon", "logo"]
+    assert identity.claims[0][0] == "本网讯"
