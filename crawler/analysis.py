@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from crawler.extract import PageIdentity, decode_html, extract_page
+from detectors.hostnames import registrable_domain
 from detectors.images import ImageError, load_image
 
 if TYPE_CHECKING:
@@ -86,16 +87,38 @@ def describe_image(content: bytes, max_bytes: int) -> tuple[str, int | None, int
     return (sha256, *known)
 
 
-def judge(snapshot: TargetSnapshot) -> Verdict:
-    """The engine's verdict on a finished target (the engine is built once per process)."""
+def describe_images(contents: list[bytes], max_bytes: int) -> list[tuple[str, int | None, int | None, str | None, str | None]]:
+    """`describe_image` of each of a target's images, in one trip to a worker."""
+    return [describe_image(content, max_bytes) for content in contents]
+
+
+def _engine_of_process() -> DetectionEngine:
+    """The detection engine, built once per process."""
     global _engine
-    from crawler.detection import verdict_of
     from detectors.engine import build_engine
     from detectors.registry import Registry
 
     if _engine is None:
         _engine = build_engine(Registry.load(_registry_paths))
-    return verdict_of(_engine, snapshot)
+    return _engine
+
+
+def warm_up() -> None:
+    """Build what the first pages and targets need while the crawl is still starting,
+    instead of in the middle of it, when pages queue behind the build. A registry that
+    cannot be loaded is left to fail where a verdict needs it."""
+    registrable_domain("example.com")
+    try:
+        _engine_of_process()
+    except Exception:  # noqa: BLE001 - reported by judge(), on the target that needs it
+        pass
+
+
+def judge(snapshot: TargetSnapshot) -> Verdict:
+    """The engine's verdict on a finished target."""
+    from crawler.detection import verdict_of
+
+    return verdict_of(_engine_of_process(), snapshot)
 
 
 class Analysis:
@@ -107,6 +130,8 @@ class Analysis:
             self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker, initargs=(list(registry_paths),))
+            for _ in range(workers):
+                self.pool.submit(warm_up)
         else:
             self.pool = None
             _start_in_process(registry_paths)

@@ -6,8 +6,28 @@ Items are dataclasses (Scrapy exports them with itemadapter). Raw bytes travel i
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from typing import Any
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+def plain(value: Any) -> Any:
+    """`dataclasses.asdict` for items, without its deep copies of every string (a
+    snapshot holds hundreds of values, and every stored target is converted)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
 
 
 @dataclass
@@ -137,6 +157,4 @@ class TargetSnapshot:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready record (blobs left out)."""
-        record = asdict(self)
-        record.pop("blobs")
-        return record
+        return {name: plain(getattr(self, name)) for name in _field_names(type(self)) if name != "blobs"}

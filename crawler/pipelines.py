@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.analysis import Analysis, describe_image
+from crawler.analysis import Analysis, describe_images
 from crawler.evidence import safe_folder_name, write_atomically
 from crawler.items import TargetSnapshot
 from crawler.store import Store, default_db_url
@@ -39,8 +38,7 @@ class ImageEvidencePipeline:
     async def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
         images = {image.url: image for image in item.images}
         pairs = [(blob, images[blob.url]) for blob in item.blobs if blob.kind == "image" and blob.url in images]
-        described = await asyncio.gather(*(self.analysis.run(describe_image, blob.content, self.max_bytes)
-                                           for blob, _ in pairs))
+        described = await self.analysis.run(describe_images, [blob.content for blob, _ in pairs], self.max_bytes)
         for (blob, image), (sha256, width, height, kind, error) in zip(pairs, described):
             image.sha256, image.width, image.height, image.format, image.error = sha256, width, height, kind, error
             blob.name = f"images/{sha256}.{_EXTENSIONS.get(kind or '', 'bin')}"

@@ -88,10 +88,12 @@ class PublicSuffixes:
         self.tails: set[str] = set()  # every proper dot-suffix of a rule: a longer rule may follow
         for rule in extract.tlds:
             target = self.exceptions if rule.startswith("!") else self.wild if rule.startswith("*.") else self.exact
-            try:
-                name = idna.encode(rule.lstrip("!").removeprefix("*."), uts46=True).decode("ascii")
-            except idna.IDNAError:
-                continue
+            name = rule.lstrip("!").removeprefix("*.").lower()
+            if not name.isascii():  # IDNA for the few Unicode rules only: it costs ~0.1 ms a rule
+                try:
+                    name = idna.encode(name, uts46=True).decode("ascii")
+                except idna.IDNAError:
+                    continue
             target.add(name)
             if target is self.wild:
                 self.tails.add(name)

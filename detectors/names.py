@@ -41,7 +41,7 @@ class NameMatch:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per registry name: hashed by identity, which is cheap
 class _Entry:
     org_id: str
     name: str
@@ -194,9 +194,12 @@ class NameDetector:
 
     def detect(self, profile: TargetProfile) -> list[Finding]:
         best: dict[str, Finding] = {}
+        matched: dict[str, list[NameMatch]] = {}  # a site repeats its names on every page
         for shown in profile.names:
             for segment in segments(shown.value):
-                for match in self.index.match(segment):
+                if segment not in matched:
+                    matched[segment] = self.index.match(segment)
+                for match in matched[segment]:
                     org = self.registry.get(match.org_id)
                     finding = Finding(
                         detector=self.name, kind=match.kind, score=match.score, org_id=match.org_id,

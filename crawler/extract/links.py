@@ -55,6 +55,8 @@ def _rank(text: str, href: str) -> int | None:
 def identity_links(root: HtmlElement, base_url: str, limit: int) -> list[str]:
     """Up to `limit` same-site links to identity pages, the most telling first. The cheap
     text and path tests come first: most links of a page are never resolved."""
+    if limit <= 0:
+        return []
     site = _site_of(base_url)
     ranked: dict[str, int] = {}
     sites: dict[str, str | None] = {}

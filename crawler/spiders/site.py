@@ -236,7 +236,7 @@ class SiteSpider(Spider):
                 visit.fail("error", problem)
             return None
         encoding, identity = await self.analysis.run(read_page, response.body, content_type or None,
-                                                     response.url, visit.max_pages)
+                                                     response.url, visit.link_limit(unrecorded=1))
         visit.record_page(response.url, response.status, False, role=role, encoding=encoding)
         visit.absorb(identity, response.url)
         return identity
@@ -258,7 +258,7 @@ class SiteSpider(Spider):
         stem = "home" if role == "home" else f"page-{visit.pages_fetched}"
         self._keep_rendered(response, visit, stem, html, screenshot)
         visit.record_page(response.url, response.status, True, role=role, encoding="utf-8", error=error)
-        visit.absorb(await self.analysis.run(read_rendered, html, response.url, visit.max_pages), response.url)
+        visit.absorb(await self.analysis.run(read_rendered, html, response.url, visit.link_limit()), response.url)
         for item in self._next(visit):
             yield item
 

@@ -154,6 +154,13 @@ class SiteVisit:
             return self.page_queue.pop(0)
         return None
 
+    def link_limit(self, unrecorded: int = 0) -> int:
+        """How many identity links to look for on the page being read (`unrecorded`: 1 when
+        it is not counted among the pages fetched yet): none once the pages fetched and
+        queued fill the site's page cap, as most home pages' links do, since no link found
+        then could be fetched."""
+        return self.max_pages if self.pages_fetched + unrecorded + len(self.page_queue) < self.max_pages else 0
+
     def next_image(self) -> ImageCandidate | None:
         if self.image_queue and self.images_tried < self.max_images:
             self.images_tried += 1
