@@ -78,14 +78,14 @@ def shared_settings() -> dict[str, Any]:
 
 def table(results: list[RunResult]) -> str:
     head = (f"{'run':<16} {'sites':>5} {'pages':>6} {'images':>6} {'inline':>6} {'robots':>6} {'rendered':>8} "
-            f"{'crawl s':>8} {'wall s':>7} {'pages/s':>8} {'cpu s':>6} {'sbx cpu':>7} "
+            f"{'crawl s':>8} {'wall s':>7} {'pages/s':>8} {'cpu s':>6} {'own cpu':>7} {'sbx cpu':>7} "
             f"{'own MB':>7} {'tree MB':>8} {'tree PSS':>8}")
     lines = [head, "-" * len(head)]
     for r in results:
         pss = f"{r.tree_pss_mb:8.0f}" if r.tree_pss_mb else f"{'-':>8}"
         lines.append(
             f"{r.run:<16} {r.sites:>5} {r.pages:>6} {r.images:>6} {r.inline_images:>6} {r.robots:>6} {r.rendered:>8} "
-            f"{r.elapsed:>8.1f} {r.wall:>7.1f} {r.pages_per_s:>8.1f} {r.cpu:>6.1f} {r.sandbox_cpu:>7.1f} "
+            f"{r.elapsed:>8.1f} {r.wall:>7.1f} {r.pages_per_s:>8.1f} {r.cpu:>6.1f} {r.own_cpu:>7.1f} {r.sandbox_cpu:>7.1f} "
             f"{r.self_peak_mb:>7.0f} {r.tree_peak_mb:>8.0f} {pss}")
     return "\n".join(lines)
 

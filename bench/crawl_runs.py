@@ -27,6 +27,7 @@ class RunResult:
     elapsed: float  # Scrapy's elapsed_time_seconds
     wall: float  # process, start-up included
     cpu: float
+    own_cpu: float  # the crawl process alone (cpu less its analysis workers)
     sandbox_cpu: float
     self_peak_mb: float
     tree_peak_mb: float
@@ -97,7 +98,7 @@ class Bench:
             robots=int(stats.get("robotstxt/response_count", 0)),
             rendered=result.get("rendered_ok", 0), inline_images=result.get("inline_images", 0),
             elapsed=float(stats["elapsed_time_seconds"]), wall=measured.wall, cpu=measured.cpu,
-            sandbox_cpu=sandbox_cpu, self_peak_mb=measured.self_peak_rss / mb,
+            own_cpu=result.get("own_cpu", measured.cpu), sandbox_cpu=sandbox_cpu, self_peak_mb=measured.self_peak_rss / mb,
             tree_peak_mb=measured.tree_peak_rss / mb, tree_pss_mb=measured.tree_peak_pss / mb,
             processes=measured.processes, requests=int(stats.get("downloader/request_count", 0)),
             retries=int(stats.get("retry/count", 0)), settings=settings,
