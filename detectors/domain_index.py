@@ -220,7 +220,7 @@ class DomainIndex:
             if near:
                 hits |= near
         score = self.scorer.score
-        for text in hits:
+        for text in sorted(hits):  # the first of equal matches wins: same one every run
             edit = edit_kind(text, compact)
             if edit is None and (len(text) < 7 or edit_kind(skeleton(text), shape) is None):
                 continue

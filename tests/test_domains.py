@@ -188,3 +188,18 @@ def test_bundled_registry(bundled) -> None:
     assert best(bundled, "xinhuanet.ltd").score >= 70
     assert best(bundled, "people.com").score < 70
     assert findings(bundled, "google.com") == []
+
+
+def test_equal_matches_are_reported_the_same_whatever_the_hash_seed() -> None:
+    """lieration.fr is one edit from two keys of Libération (an omission, a substitution)
+    scoring alike: the one reported must not depend on PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from detectors.domains import DomainDetector; from detectors.registry import Registry; "
+              "index = DomainDetector(Registry.load()).index; "
+              "print([index.lookup(h) for h in ('lieration.fr', 'elpias.com', 'catv.com', 'rmzxj.com.cn')])")
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outputs) == 1
