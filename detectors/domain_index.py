@@ -58,11 +58,15 @@ class DomainIndex:
         self.skeletons: dict[str, list[Key]] = defaultdict(list)
         self.glyphs: dict[str, list[Key]] = defaultdict(list)
         self.near: dict[str, set[str]] = defaultdict(set)  # skeleton deletion → keys
-        # Halves of key skeletons by length: a label within one edit of a key of length m
-        # shares its first or its last (m - 1) // 2 letters (the edit is in the other half),
-        # a cheap test that spares most labels their deletion neighbourhood.
-        self.heads: dict[int, set[str]] = defaultdict(set)
-        self.tails: dict[int, set[str]] = defaultdict(set)
+        # Per text in `near`: its skeleton and the keys the one-edit search may offer.
+        self.near_keys: dict[str, tuple[str, tuple[Key, ...]]] = {}
+        # A label within one edit of a key skeleton of length m shares its first or its last
+        # (m - 1) // 2 letters (the edit is in the other half), a cheap test that spares most
+        # labels their deletion neighbourhood. By label length n: the halves of keys of
+        # length n - 1, n and n + 1 (`near_halves`: their lengths), so that one test serves.
+        self.near_heads: dict[int, set[str]] = defaultdict(set)
+        self.near_tails: dict[int, set[str]] = defaultdict(set)
+        self.near_halves: dict[int, tuple[int, ...]] = {}
         self.automaton = ahocorasick.Automaton()
 
     @classmethod
@@ -77,16 +81,24 @@ class DomainIndex:
         for text, keys in index.exact.items():
             if len(text) >= 3:
                 index.automaton.add_word(text, text)
-            if len(text) >= index.shortest_near:
-                if any(k.tier != WEAK and k.source != "dotless" for k in keys):
-                    shape = skeleton(text)
-                    for deleted in deletions(shape):
-                        index.near[deleted].add(text)
-                    half = (len(shape) - 1) // 2
-                    index.heads[len(shape)].add(shape[:half])
-                    index.tails[len(shape)].add(shape[-half:])
+            near_keys = tuple(k for k in keys if k.tier != WEAK and k.source != "dotless")
+            if len(text) >= index.shortest_near and near_keys:
+                shape = skeleton(text)
+                index.near_keys[text] = (shape, near_keys)
+                for deleted in deletions(shape):
+                    index.near[deleted].add(text)
+                index._add_near_halves(shape)
         index.automaton.make_automaton()  # stays empty (kind EMPTY) without keys
         return index
+
+    def _add_near_halves(self, shape: str) -> None:
+        half = (len(shape) - 1) // 2
+        if not half:
+            return
+        for length in (len(shape) - 1, len(shape), len(shape) + 1):
+            self.near_heads[length].add(shape[:half])
+            self.near_tails[length].add(shape[-half:])
+            self.near_halves[length] = tuple(sorted({*self.near_halves.get(length, ()), half}))
 
     def _keys_of(self, org: Organisation) -> list[Key]:
         """Every key of an organisation's domains and names. A domain under another
@@ -191,8 +203,9 @@ class DomainIndex:
                     and edit_kind(key.key, compact) is None:
                 _offer(found, key, kind, score("typo", key, compact, suffix),
                        f"look-alike letters ({shown} for {key.origin})")
-        if self._near_possible(shape):
-            self._match_near(compact, shape, suffix, found, others, idn, shown)
+        near = self.near_texts(shape)
+        if near:
+            self._match_near(near, compact, shape, suffix, found, others, idn, shown)
         start = compact.find("es", 1)
         while start > 0:  # a plural slipped inside (aljazeseera)
             for key in self.exact.get(compact[:start] + compact[start + 2:], ()):
@@ -202,30 +215,36 @@ class DomainIndex:
         if len(compact) > 3 and self.automaton.kind == ahocorasick.AHOCORASICK:
             self._match_affixes(label, compact, suffix, found)
 
-    def _near_possible(self, shape: str) -> bool:
-        if len(shape) < 4 and self.shortest_near == 2:
-            return True  # halves of two-letter keys are empty: no test
-        for size in (len(shape) - 1, len(shape), len(shape) + 1):
-            half = (size - 1) // 2
-            if half and (shape[:half] in self.heads.get(size, ()) or shape[-half:] in self.tails.get(size, ())):
-                return True
-        return False
+    def near_texts(self, shape: str) -> list[str]:
+        """Texts of keys whose skeleton shares a one-deletion neighbour with the label's
+        skeleton `shape` (the candidates of the one-edit search), sorted: the first of
+        equal matches wins, the same one every run. Empty when the halves test rules out
+        every key."""
+        length = len(shape)
+        if length >= 4 or self.shortest_near != 2:  # halves of two-letter keys are empty: no test
+            halves = self.near_halves.get(length)
+            if halves is None:
+                return []
+            heads, tails = self.near_heads[length], self.near_tails[length]
+            if not any(shape[:half] in heads or shape[-half:] in tails for half in halves):
+                return []
+        near = self.near
+        shared = near.keys() & deletions(shape)  # one pass in C over the label's deletions
+        if not shared:
+            return []
+        return sorted(set().union(*(near[deleted] for deleted in shared)))
 
-    def _match_near(self, compact: str, shape: str, suffix: str, found: dict[str, DomainMatch],
+    def _match_near(self, texts: list[str], compact: str, shape: str, suffix: str, found: dict[str, DomainMatch],
                     others: set[str] | None, idn: str | None, shown: str) -> None:
         """Keys one edit from the label (or from its skeleton, for keys of 7+ letters)."""
-        hits: set[str] = set()
-        for deleted in deletions(shape):
-            near = self.near.get(deleted)
-            if near:
-                hits |= near
         score = self.scorer.score
-        for text in sorted(hits):  # the first of equal matches wins: same one every run
+        for text in texts:
             edit = edit_kind(text, compact)
-            if edit is None and (len(text) < 7 or edit_kind(skeleton(text), shape) is None):
+            text_shape, keys = self.near_keys[text]
+            if edit is None and (len(text) < 7 or edit_kind(text_shape, shape) is None):
                 continue
-            for key in self.exact[text]:
-                if key.tier == WEAK or key.source == "dotless" or (others is not None and key.org_id not in others):
+            for key in keys:
+                if others is not None and key.org_id not in others:
                     continue
                 if edit:
                     kind = "idn_homoglyph" if idn else edit[0]
