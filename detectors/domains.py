@@ -232,7 +232,11 @@ class DomainDetector:
 
     def detect(self, profile: TargetProfile) -> list[Finding]:
         host = _host_of(profile)
-        return [self.finding(host, match) for match in self.index.lookup(host)] if host else []
+        return self.detect_host(host) if host else []
+
+    def detect_host(self, host: str) -> list[Finding]:
+        """Findings for a normalised (punycode) host: `detect` without a profile."""
+        return [self.finding(host, match) for match in self.index.lookup(host)]
 
     def finding(self, host: str, match: DomainMatch) -> Finding:
         """A match as a finding that names the host, the official domain and the organisation."""

@@ -90,8 +90,12 @@ class DetectionEngine:
         misuse = [f for f in findings if (f.detector == "licence" or f.kind in _MISUSE_KINDS)
                   and f.score >= MISUSE_THRESHOLD]
         if per_org:
-            org_id, best = max(per_org.items(), key=lambda item: _combined([f.score for f in item[1].values()]))
-            score = _combined([f.score for f in best.values()])
+            score, org_id = -1, ""
+            for candidate, by_detector in per_org.items():  # the first of equals wins
+                combined = _combined([f.score for f in by_detector.values()])
+                if combined > score:
+                    score, org_id = combined, candidate
+            best = per_org[org_id]
             if score >= IMPERSONATION_THRESHOLD:
                 reasons = [f.explanation for f in sorted(best.values(), key=lambda f: -f.score)]
                 reasons += [f.explanation for f in misuse]

@@ -240,3 +240,9 @@ def test_near_texts_are_those_of_the_definition(detector) -> None:
         gated_out += not expected and any(set(deletions(shape)) & set(deletions(skeleton(t))) for t in texts)
         several += len(expected) > 1
     assert gated_out and several  # the halves test was put to the test, and the union of hits
+
+
+@pytest.mark.parametrize("text", ["people.com.cn", "peop1e.com.cn", "xinhuanet.com.example.top", "google.com"])
+def test_detect_host_is_detect_without_a_profile(detector, text) -> None:
+    host = normalise_host(text)
+    assert detector.detect_host(host) == findings(detector, text)
