@@ -68,6 +68,7 @@ class DomainIndex:
         self.near_tails: dict[int, set[str]] = defaultdict(set)
         self.near_halves: dict[int, tuple[int, ...]] = {}
         self.automaton = ahocorasick.Automaton()
+        self.scan_affixes = False  # whether the automaton holds keys (once built)
 
     @classmethod
     def from_registry(cls, registry: Registry, rules: frozenset[str] = RULES) -> DomainIndex:
@@ -89,6 +90,7 @@ class DomainIndex:
                     index.near[deleted].add(text)
                 index._add_near_halves(shape)
         index.automaton.make_automaton()  # stays empty (kind EMPTY) without keys
+        index.scan_affixes = index.automaton.kind == ahocorasick.AHOCORASICK
         return index
 
     def _add_near_halves(self, shape: str) -> None:
@@ -212,7 +214,7 @@ class DomainIndex:
                 if key.tier in (DISTINCT, WORD) and key.source != "dotless":
                     _offer(found, key, "insertion", score("typo", key, compact, suffix), "letters added ('es')")
             start = compact.find("es", start + 1)
-        if len(compact) > 3 and self.automaton.kind == ahocorasick.AHOCORASICK:
+        if len(compact) > 3 and self.scan_affixes:
             self._match_affixes(label, compact, suffix, found)
 
     def near_texts(self, shape: str) -> list[str]:
@@ -226,7 +228,10 @@ class DomainIndex:
             if halves is None:
                 return []
             heads, tails = self.near_heads[length], self.near_tails[length]
-            if not any(shape[:half] in heads or shape[-half:] in tails for half in halves):
+            for half in halves:
+                if shape[:half] in heads or shape[-half:] in tails:
+                    break
+            else:
                 return []
         near = self.near
         shared = near.keys() & deletions(shape)  # one pass in C over the label's deletions

@@ -49,6 +49,7 @@ _QWERTY = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
 # detectors.text.ascii_skeleton for lower-case ASCII labels, as one translate (hot path).
 _SKELETON = str.maketrans("01i538", "ollseb")
 _GLYPH_PAIRS = (("nn", "m"), ("dl", "d"), ("lb", "b"), ("lh", "h"), ("lc", "k"))
+_GLYPH_PAIR = re.compile("|".join(glyphs for glyphs, _ in _GLYPH_PAIRS))
 _GLYPH = str.maketrans("dcqnrv9", "begmmu6")
 _EXTRA_LOOKALIKES = {"ь": "b", "ԍ": "g", "к": "k", "м": "m", "т": "t", "ə": "a", "ʒ": "3",
                      "ƻ": "2", "ƽ": "5", "ĸ": "k", "ŋ": "n", "æ": "ae", "œ": "oe", "ß": "ss"}
@@ -90,9 +91,10 @@ def glyph_skeleton(shape: str) -> str:
     """A looser form of a `skeleton`: the letters dnstwist's homoglyph fuzzer swaps, one
     or two at a time, folded together (lb/dl/d/b, nn/rn/m/n/r, c/e, u/v, q/g, lh/h, lc/k,
     6/9), so that bjrevievu and lbjnews meet bjreview and bjnews."""
-    for glyphs, letter in _GLYPH_PAIRS:
-        if glyphs in shape:
-            shape = shape.replace(glyphs, letter)
+    if _GLYPH_PAIR.search(shape):  # rarely: most labels hold none of the pairs
+        for glyphs, letter in _GLYPH_PAIRS:
+            if glyphs in shape:
+                shape = shape.replace(glyphs, letter)
     return shape.translate(_GLYPH)
 
 
@@ -106,7 +108,7 @@ def edit_kind(key: str, label: str) -> tuple[str, str] | None:
     n, m = len(key), len(label)
     if key == label or abs(n - m) > 1:
         return None
-    i = next((i for i, (a, b) in enumerate(zip(key, label)) if a != b), min(n, m))
+    i = _common_prefix(key, label)
     if n == m and key[i + 1:] == label[i + 1:]:
         a, b = key[i], label[i]
         kind = ("bitflip" if (ord(a) ^ ord(b)).bit_count() == 1 else
@@ -123,6 +125,19 @@ def edit_kind(key: str, label: str) -> tuple[str, str] | None:
     if m == n - 1 and key[i + 1:] == label[i:]:
         return "omission", f"letter left out ('{key[i]}')"
     return None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix (bisected with slice comparisons, which
+    run in C, rather than compared letter by letter)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 @lru_cache(maxsize=65536)

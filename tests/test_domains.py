@@ -6,7 +6,7 @@ import pytest
 
 from detectors.domain_index import DomainIndex
 from detectors.domains import (DISTINCT, FOUR, GENERIC, SHORT, TINY, WEAK, WORD, DomainDetector,
-                               affix_split, deletions, edit_kind, idn_labels, skeleton, tier)
+                               affix_split, deletions, edit_kind, glyph_skeleton, idn_labels, skeleton, tier)
 from detectors.hostnames import PublicSuffixes, normalise_host, registrable_domain
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
@@ -246,3 +246,27 @@ def test_near_texts_are_those_of_the_definition(detector) -> None:
 def test_detect_host_is_detect_without_a_profile(detector, text) -> None:
     host = normalise_host(text)
     assert detector.detect_host(host) == findings(detector, text)
+
+
+def test_edit_kind_finds_the_first_difference_anywhere() -> None:
+    import random
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        key = "".join(rng.choice("abc") for _ in range(rng.randint(1, 9)))
+        at, letter = rng.randrange(len(key)), rng.choice("abcd")
+        for label in (key[:at] + key[at + 1:], key[:at] + letter + key[at:], key[:at] + letter + key[at + 1:]):
+            first = next((i for i, (a, b) in enumerate(zip(key, label)) if a != b), min(len(key), len(label)))
+            kind = edit_kind(key, label)
+            if kind is not None and kind[0] in ("substitution", "keyboard", "bitflip", "vowel_swap"):
+                assert kind[1].endswith(f"({key[first]}→{label[first]})"), (key, label)
+            elif kind is not None and kind[0] == "omission":
+                assert kind[1] == f"letter left out ('{key[first]}')", (key, label)
+
+
+@pytest.mark.parametrize("shape", ["bjrevievu", "lbjnews", "xinhuanet", "dlnnlhlc", "lcnn", "people", "nnn", ""])
+def test_glyph_skeleton_replaces_the_pairs_in_order_then_the_letters(shape) -> None:
+    expected = shape
+    for glyphs, letter in (("nn", "m"), ("dl", "d"), ("lb", "b"), ("lh", "h"), ("lc", "k")):
+        expected = expected.replace(glyphs, letter)
+    assert glyph_skeleton(shape) == expected.translate(str.maketrans("dcqnrv9", "begmmu6"))
