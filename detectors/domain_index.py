@@ -336,7 +336,10 @@ def _source_detail(key: Key) -> str:
 
 
 def _offer(found: dict[str, DomainMatch], key: Key, kind: str, score: int, detail: str) -> None:
-    _keep(found, DomainMatch(key.org_id, kind, score, key.domain, detail))
+    """`_keep` for a key's match, made only when it is kept."""
+    best = found.get(key.org_id)
+    if best is None or score > best.score:
+        found[key.org_id] = DomainMatch(key.org_id, kind, score, key.domain, detail)
 
 
 def _keep(found: dict[str, DomainMatch], match: DomainMatch) -> None:
