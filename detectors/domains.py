@@ -14,9 +14,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 import idna
@@ -56,8 +55,10 @@ _EXTRA_LOOKALIKES = {"ь": "b", "ԍ": "g", "к": "k", "м": "m", "т": "t", "ə"
 _LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
 
 
-@dataclass(frozen=True)
-class DomainMatch:
+class DomainMatch(NamedTuple):
+    """What the index found for a host (immutable: official ones are shared by every
+    look-up; a named tuple, as look-ups make many of them and it is the cheapest to make)."""
+
     org_id: str
     kind: str  # official | suffix_swap | homoglyph | idn_homoglyph | typo kinds | combosquat | …
     score: int  # 0–100; official = 100
