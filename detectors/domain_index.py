@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Sequence
 
 import ahocorasick
 
@@ -57,7 +58,7 @@ class DomainIndex:
         self.exact: dict[str, list[Key]] = defaultdict(list)
         self.skeletons: dict[str, list[Key]] = defaultdict(list)
         self.glyphs: dict[str, list[Key]] = defaultdict(list)
-        self.near: dict[str, set[str]] = defaultdict(set)  # skeleton deletion → keys
+        self.near: dict[str, tuple[str, ...]] = {}  # skeleton deletion → key texts, sorted
         # Per text in `near`: its skeleton and the keys the one-edit search may offer.
         self.near_keys: dict[str, tuple[str, tuple[Key, ...]]] = {}
         # A label within one edit of a key skeleton of length m shares its first or its last
@@ -79,6 +80,7 @@ class DomainIndex:
         for org in registry:
             for key in index._keys_of(org):
                 index._add(key)
+        near: dict[str, set[str]] = defaultdict(set)
         for text, keys in index.exact.items():
             if len(text) >= 3:
                 index.automaton.add_word(text, text)
@@ -87,8 +89,9 @@ class DomainIndex:
                 shape = skeleton(text)
                 index.near_keys[text] = (shape, near_keys)
                 for deleted in deletions(shape):
-                    index.near[deleted].add(text)
+                    near[deleted].add(text)
                 index._add_near_halves(shape)
+        index.near = {deleted: tuple(sorted(texts)) for deleted, texts in near.items()}
         index.automaton.make_automaton()  # stays empty (kind EMPTY) without keys
         index.scan_affixes = index.automaton.kind == ahocorasick.AHOCORASICK
         return index
@@ -217,7 +220,7 @@ class DomainIndex:
         if len(compact) > 3 and self.scan_affixes:
             self._match_affixes(label, compact, suffix, found)
 
-    def near_texts(self, shape: str) -> list[str]:
+    def near_texts(self, shape: str) -> Sequence[str]:
         """Texts of keys whose skeleton shares a one-deletion neighbour with the label's
         skeleton `shape` (the candidates of the one-edit search), sorted: the first of
         equal matches wins, the same one every run. Empty when the halves test rules out
@@ -226,20 +229,20 @@ class DomainIndex:
         if length >= 4 or self.shortest_near != 2:  # halves of two-letter keys are empty: no test
             halves = self.near_halves.get(length)
             if halves is None:
-                return []
+                return ()
             heads, tails = self.near_heads[length], self.near_tails[length]
             for half in halves:
                 if shape[:half] in heads or shape[-half:] in tails:
                     break
             else:
-                return []
+                return ()
         near = self.near
         shared = near.keys() & deletions(shape)  # one pass in C over the label's deletions
-        if not shared:
-            return []
-        return sorted(set().union(*(near[deleted] for deleted in shared)))
+        if len(shared) < 2:
+            return near[shared.pop()] if shared else ()
+        return sorted(set().union(*map(near.__getitem__, shared)))
 
-    def _match_near(self, texts: list[str], compact: str, shape: str, suffix: str, found: dict[str, DomainMatch],
+    def _match_near(self, texts: Sequence[str], compact: str, shape: str, suffix: str, found: dict[str, DomainMatch],
                     others: set[str] | None, idn: str | None, shown: str) -> None:
         """Keys one edit from the label (or from its skeleton, for keys of 7+ letters)."""
         score = self.scorer.score

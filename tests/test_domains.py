@@ -236,7 +236,7 @@ def test_near_texts_are_those_of_the_definition(detector) -> None:
     for label in labels:
         shape = skeleton(label)
         expected = _near_texts_by_definition(index, shape)
-        assert index.near_texts(shape) == expected, label
+        assert list(index.near_texts(shape)) == expected, label
         gated_out += not expected and any(set(deletions(shape)) & set(deletions(skeleton(t))) for t in texts)
         several += len(expected) > 1
     assert gated_out and several  # the halves test was put to the test, and the union of hits
