@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Sequence
 
 import ahocorasick
 
@@ -57,13 +58,18 @@ class DomainIndex:
         self.exact: dict[str, list[Key]] = defaultdict(list)
         self.skeletons: dict[str, list[Key]] = defaultdict(list)
         self.glyphs: dict[str, list[Key]] = defaultdict(list)
-        self.near: dict[str, set[str]] = defaultdict(set)  # skeleton deletion → keys
-        # Halves of key skeletons by length: a label within one edit of a key of length m
-        # shares its first or its last (m - 1) // 2 letters (the edit is in the other half),
-        # a cheap test that spares most labels their deletion neighbourhood.
-        self.heads: dict[int, set[str]] = defaultdict(set)
-        self.tails: dict[int, set[str]] = defaultdict(set)
+        self.near: dict[str, tuple[str, ...]] = {}  # skeleton deletion → key texts, sorted
+        # Per text in `near`: its skeleton and the keys the one-edit search may offer.
+        self.near_keys: dict[str, tuple[str, tuple[Key, ...]]] = {}
+        # A label within one edit of a key skeleton of length m shares its first or its last
+        # (m - 1) // 2 letters (the edit is in the other half), a cheap test that spares most
+        # labels their deletion neighbourhood. By label length n: the halves of keys of
+        # length n - 1, n and n + 1 (`near_halves`: their lengths), so that one test serves.
+        self.near_heads: dict[int, set[str]] = defaultdict(set)
+        self.near_tails: dict[int, set[str]] = defaultdict(set)
+        self.near_halves: dict[int, tuple[int, ...]] = {}
         self.automaton = ahocorasick.Automaton()
+        self.scan_affixes = False  # whether the automaton holds keys (once built)
 
     @classmethod
     def from_registry(cls, registry: Registry, rules: frozenset[str] = RULES) -> DomainIndex:
@@ -74,19 +80,30 @@ class DomainIndex:
         for org in registry:
             for key in index._keys_of(org):
                 index._add(key)
+        near: dict[str, set[str]] = defaultdict(set)
         for text, keys in index.exact.items():
             if len(text) >= 3:
                 index.automaton.add_word(text, text)
-            if len(text) >= index.shortest_near:
-                if any(k.tier != WEAK and k.source != "dotless" for k in keys):
-                    shape = skeleton(text)
-                    for deleted in deletions(shape):
-                        index.near[deleted].add(text)
-                    half = (len(shape) - 1) // 2
-                    index.heads[len(shape)].add(shape[:half])
-                    index.tails[len(shape)].add(shape[-half:])
+            near_keys = tuple(k for k in keys if k.tier != WEAK and k.source != "dotless")
+            if len(text) >= index.shortest_near and near_keys:
+                shape = skeleton(text)
+                index.near_keys[text] = (shape, near_keys)
+                for deleted in deletions(shape):
+                    near[deleted].add(text)
+                index._add_near_halves(shape)
+        index.near = {deleted: tuple(sorted(texts)) for deleted, texts in near.items()}
         index.automaton.make_automaton()  # stays empty (kind EMPTY) without keys
+        index.scan_affixes = index.automaton.kind == ahocorasick.AHOCORASICK
         return index
+
+    def _add_near_halves(self, shape: str) -> None:
+        half = (len(shape) - 1) // 2
+        if not half:
+            return
+        for length in (len(shape) - 1, len(shape), len(shape) + 1):
+            self.near_heads[length].add(shape[:half])
+            self.near_tails[length].add(shape[-half:])
+            self.near_halves[length] = tuple(sorted({*self.near_halves.get(length, ()), half}))
 
     def _keys_of(self, org: Organisation) -> list[Key]:
         """Every key of an organisation's domains and names. A domain under another
@@ -191,41 +208,51 @@ class DomainIndex:
                     and edit_kind(key.key, compact) is None:
                 _offer(found, key, kind, score("typo", key, compact, suffix),
                        f"look-alike letters ({shown} for {key.origin})")
-        if self._near_possible(shape):
-            self._match_near(compact, shape, suffix, found, others, idn, shown)
+        near = self.near_texts(shape)
+        if near:
+            self._match_near(near, compact, shape, suffix, found, others, idn, shown)
         start = compact.find("es", 1)
         while start > 0:  # a plural slipped inside (aljazeseera)
             for key in self.exact.get(compact[:start] + compact[start + 2:], ()):
                 if key.tier in (DISTINCT, WORD) and key.source != "dotless":
                     _offer(found, key, "insertion", score("typo", key, compact, suffix), "letters added ('es')")
             start = compact.find("es", start + 1)
-        if len(compact) > 3 and self.automaton.kind == ahocorasick.AHOCORASICK:
+        if len(compact) > 3 and self.scan_affixes:
             self._match_affixes(label, compact, suffix, found)
 
-    def _near_possible(self, shape: str) -> bool:
-        if len(shape) < 4 and self.shortest_near == 2:
-            return True  # halves of two-letter keys are empty: no test
-        for size in (len(shape) - 1, len(shape), len(shape) + 1):
-            half = (size - 1) // 2
-            if half and (shape[:half] in self.heads.get(size, ()) or shape[-half:] in self.tails.get(size, ())):
-                return True
-        return False
+    def near_texts(self, shape: str) -> Sequence[str]:
+        """Texts of keys whose skeleton shares a one-deletion neighbour with the label's
+        skeleton `shape` (the candidates of the one-edit search), sorted: the first of
+        equal matches wins, the same one every run. Empty when the halves test rules out
+        every key."""
+        length = len(shape)
+        if length >= 4 or self.shortest_near != 2:  # halves of two-letter keys are empty: no test
+            halves = self.near_halves.get(length)
+            if halves is None:
+                return ()
+            heads, tails = self.near_heads[length], self.near_tails[length]
+            for half in halves:
+                if shape[:half] in heads or shape[-half:] in tails:
+                    break
+            else:
+                return ()
+        near = self.near
+        shared = near.keys() & deletions(shape)  # one pass in C over the label's deletions
+        if len(shared) < 2:
+            return near[shared.pop()] if shared else ()
+        return sorted(set().union(*map(near.__getitem__, shared)))
 
-    def _match_near(self, compact: str, shape: str, suffix: str, found: dict[str, DomainMatch],
+    def _match_near(self, texts: Sequence[str], compact: str, shape: str, suffix: str, found: dict[str, DomainMatch],
                     others: set[str] | None, idn: str | None, shown: str) -> None:
         """Keys one edit from the label (or from its skeleton, for keys of 7+ letters)."""
-        hits: set[str] = set()
-        for deleted in deletions(shape):
-            near = self.near.get(deleted)
-            if near:
-                hits |= near
         score = self.scorer.score
-        for text in hits:
+        for text in texts:
             edit = edit_kind(text, compact)
-            if edit is None and (len(text) < 7 or edit_kind(skeleton(text), shape) is None):
+            text_shape, keys = self.near_keys[text]
+            if edit is None and (len(text) < 7 or edit_kind(text_shape, shape) is None):
                 continue
-            for key in self.exact[text]:
-                if key.tier == WEAK or key.source == "dotless" or (others is not None and key.org_id not in others):
+            for key in keys:
+                if others is not None and key.org_id not in others:
                     continue
                 if edit:
                     kind = "idn_homoglyph" if idn else edit[0]
@@ -312,7 +339,10 @@ def _source_detail(key: Key) -> str:
 
 
 def _offer(found: dict[str, DomainMatch], key: Key, kind: str, score: int, detail: str) -> None:
-    _keep(found, DomainMatch(key.org_id, kind, score, key.domain, detail))
+    """`_keep` for a key's match, made only when it is kept."""
+    best = found.get(key.org_id)
+    if best is None or score > best.score:
+        found[key.org_id] = DomainMatch(key.org_id, kind, score, key.domain, detail)
 
 
 def _keep(found: dict[str, DomainMatch], match: DomainMatch) -> None:

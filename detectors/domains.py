@@ -14,9 +14,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 import idna
@@ -49,14 +48,17 @@ _QWERTY = dict(zip("qwertyuiopasdfghjklzxcvbnm1234567890", (
 # detectors.text.ascii_skeleton for lower-case ASCII labels, as one translate (hot path).
 _SKELETON = str.maketrans("01i538", "ollseb")
 _GLYPH_PAIRS = (("nn", "m"), ("dl", "d"), ("lb", "b"), ("lh", "h"), ("lc", "k"))
+_GLYPH_PAIR = re.compile("|".join(glyphs for glyphs, _ in _GLYPH_PAIRS))
 _GLYPH = str.maketrans("dcqnrv9", "begmmu6")
 _EXTRA_LOOKALIKES = {"ь": "b", "ԍ": "g", "к": "k", "м": "m", "т": "t", "ə": "a", "ʒ": "3",
                      "ƻ": "2", "ƽ": "5", "ĸ": "k", "ŋ": "n", "æ": "ae", "œ": "oe", "ß": "ss"}
 _LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
 
 
-@dataclass(frozen=True)
-class DomainMatch:
+class DomainMatch(NamedTuple):
+    """What the index found for a host (immutable: official ones are shared by every
+    look-up; a named tuple, as look-ups make many of them and it is the cheapest to make)."""
+
     org_id: str
     kind: str  # official | suffix_swap | homoglyph | idn_homoglyph | typo kinds | combosquat | …
     score: int  # 0–100; official = 100
@@ -90,9 +92,10 @@ def glyph_skeleton(shape: str) -> str:
     """A looser form of a `skeleton`: the letters dnstwist's homoglyph fuzzer swaps, one
     or two at a time, folded together (lb/dl/d/b, nn/rn/m/n/r, c/e, u/v, q/g, lh/h, lc/k,
     6/9), so that bjrevievu and lbjnews meet bjreview and bjnews."""
-    for glyphs, letter in _GLYPH_PAIRS:
-        if glyphs in shape:
-            shape = shape.replace(glyphs, letter)
+    if _GLYPH_PAIR.search(shape):  # rarely: most labels hold none of the pairs
+        for glyphs, letter in _GLYPH_PAIRS:
+            if glyphs in shape:
+                shape = shape.replace(glyphs, letter)
     return shape.translate(_GLYPH)
 
 
@@ -106,7 +109,7 @@ def edit_kind(key: str, label: str) -> tuple[str, str] | None:
     n, m = len(key), len(label)
     if key == label or abs(n - m) > 1:
         return None
-    i = next((i for i, (a, b) in enumerate(zip(key, label)) if a != b), min(n, m))
+    i = _common_prefix(key, label)
     if n == m and key[i + 1:] == label[i + 1:]:
         a, b = key[i], label[i]
         kind = ("bitflip" if (ord(a) ^ ord(b)).bit_count() == 1 else
@@ -123,6 +126,19 @@ def edit_kind(key: str, label: str) -> tuple[str, str] | None:
     if m == n - 1 and key[i + 1:] == label[i:]:
         return "omission", f"letter left out ('{key[i]}')"
     return None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix (bisected with slice comparisons, which
+    run in C, rather than compared letter by letter)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 @lru_cache(maxsize=65536)
@@ -232,7 +248,11 @@ class DomainDetector:
 
     def detect(self, profile: TargetProfile) -> list[Finding]:
         host = _host_of(profile)
-        return [self.finding(host, match) for match in self.index.lookup(host)] if host else []
+        return self.detect_host(host) if host else []
+
+    def detect_host(self, host: str) -> list[Finding]:
+        """Findings for a normalised (punycode) host: `detect` without a profile."""
+        return [self.finding(host, match) for match in self.index.lookup(host)]
 
     def finding(self, host: str, match: DomainMatch) -> Finding:
         """A match as a finding that names the host, the official domain and the organisation."""

@@ -12,7 +12,6 @@ finding so that near-misses sort first.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib import import_module
@@ -74,22 +73,30 @@ class DetectionEngine:
         return org.name if org else None
 
     def decide(self, findings: list[Finding]) -> Verdict:
-        official = next((f for f in findings if f.kind in _OFFICIAL_KINDS), None)
-        if official is not None:
-            return Verdict("official", 100, official.org_id, self._org_name(official.org_id),
-                           [official.explanation], findings)
-        per_org: dict[str, dict[str, Finding]] = defaultdict(dict)
+        if not findings:  # most hosts of `check domains`: what the rules below give, sooner
+            return Verdict("clean", 0, None, None, [], findings)
+        for official in findings:
+            if official.kind in _OFFICIAL_KINDS:
+                return Verdict("official", 100, official.org_id, self._org_name(official.org_id),
+                               [official.explanation], findings)
+        per_org: dict[str, dict[str, Finding]] = {}
+        misuse: list[Finding] = []
         for finding in findings:
             identity = finding.detector in _IDENTITY_DETECTORS or finding.kind in _IDENTITY_KINDS
             if identity and finding.org_id and finding.score > 0:
-                best = per_org[finding.org_id].get(finding.detector)
+                by_detector = per_org.setdefault(finding.org_id, {})
+                best = by_detector.get(finding.detector)
                 if best is None or finding.score > best.score:
-                    per_org[finding.org_id][finding.detector] = finding
-        misuse = [f for f in findings if (f.detector == "licence" or f.kind in _MISUSE_KINDS)
-                  and f.score >= MISUSE_THRESHOLD]
+                    by_detector[finding.detector] = finding
+            if (finding.detector == "licence" or finding.kind in _MISUSE_KINDS) and finding.score >= MISUSE_THRESHOLD:
+                misuse.append(finding)
         if per_org:
-            org_id, best = max(per_org.items(), key=lambda item: _combined([f.score for f in item[1].values()]))
-            score = _combined([f.score for f in best.values()])
+            score, org_id = -1, ""
+            for candidate, by_detector in per_org.items():  # the first of equals wins
+                combined = _combined([f.score for f in by_detector.values()])
+                if combined > score:
+                    score, org_id = combined, candidate
+            best = per_org[org_id]
             if score >= IMPERSONATION_THRESHOLD:
                 reasons = [f.explanation for f in sorted(best.values(), key=lambda f: -f.score)]
                 reasons += [f.explanation for f in misuse]

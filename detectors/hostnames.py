@@ -1,10 +1,10 @@
 """Host and domain names: normalisation, IDN, registrable domains (offline suffix list).
 
 Both are on the hot path of `masthead check domains`, so each has a fast form whose
-results are those of the slow, general one (tests/test_hostnames.py compares them):
-`normalise_host` skips IDNA for hosts that are already lower-case-able ASCII
-letter-digit-hyphen labels, and `PublicSuffixes` splits a host on tldextract's bundled
-Public Suffix List with a few set look-ups instead of tldextract's ~20 µs a call.
+results are those of the slow, general one: `normalise_host` skips IDNA for hosts that
+are already lower-case-able ASCII letter-digit-hyphen labels, and `PublicSuffixes` splits
+a host on tldextract's bundled Public Suffix List with one dictionary look-up per label
+instead of tldextract's ~20 µs a call (tests/test_hostnames.py compares the two).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _LDH_LABEL = r"(?!-)(?![a-z0-9-]{2}--)[a-z0-9-]{1,63}(?<!-)"
 _PLAIN_HOST = re.compile(rf"(?:{_LDH_LABEL}\.)+{_LDH_LABEL}")
 _MAX_HOST = 253  # octets, without a trailing dot (RFC 1035)
+# PublicSuffixes.rules flags: a rule, the parent of a `*.` rule, a `!` exception, and a
+# proper dot-suffix of a rule (a longer rule may follow).
+_EXACT, _WILD, _EXCEPTION, _TAIL = 1, 2, 4, 8
 
 
 class HostnameError(ValueError):
@@ -82,25 +85,24 @@ class PublicSuffixes:
 
     def __init__(self) -> None:
         extract = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
-        self.exact: set[str] = set()
-        self.wild: set[str] = set()  # parents of `*.` rules
-        self.exceptions: set[str] = set()  # `!` rules
-        self.tails: set[str] = set()  # every proper dot-suffix of a rule: a longer rule may follow
+        # Name → what it is, flags or-ed together: one dictionary look-up per label of a host.
+        self.rules: dict[str, int] = {}
         for rule in extract.tlds:
-            target = self.exceptions if rule.startswith("!") else self.wild if rule.startswith("*.") else self.exact
+            kind = _EXCEPTION if rule.startswith("!") else _WILD if rule.startswith("*.") else _EXACT
             name = rule.lstrip("!").removeprefix("*.").lower()
             if not name.isascii():  # IDNA for the few Unicode rules only: it costs ~0.1 ms a rule
                 try:
                     name = idna.encode(name, uts46=True).decode("ascii")
                 except idna.IDNAError:
                     continue
-            target.add(name)
-            if target is self.wild:
-                self.tails.add(name)
+            self._flag(name, kind | (_TAIL if kind == _WILD else 0))
             dot = name.find(".")
             while dot >= 0:
-                self.tails.add(name[dot + 1:])
+                self._flag(name[dot + 1:], _TAIL)
                 dot = name.find(".", dot + 1)
+
+    def _flag(self, name: str, flags: int) -> None:
+        self.rules[name] = self.rules.get(name, 0) | flags
 
     def registrable(self, host: str) -> str:
         """The registrable domain (public suffix plus one label) of a normalised host, or
@@ -112,19 +114,20 @@ class PublicSuffixes:
         """(subdomain part, label, public suffix) of a normalised host; ("", first label,
         rest) when it has no known suffix or is itself a public suffix. Walks the host
         from its last label leftwards while a longer rule may still match."""
+        rules = self.rules
         start = -1  # where the longest matching suffix starts
         dot = host.rfind(".")
-        parent = ""
+        parent = 0  # flags of the suffix one label shorter
         while True:
-            candidate = host[dot + 1:]
-            if candidate in self.exceptions:
-                start = dot + 2 + candidate.find(".")
+            flags = rules.get(host[dot + 1:], 0)
+            if flags & _EXCEPTION:
+                start = host.find(".", dot + 1) + 1
                 break
-            if candidate in self.exact or parent in self.wild:
+            if flags & _EXACT or parent & _WILD:
                 start = dot + 1
-            if dot < 0 or candidate not in self.tails:
+            if dot < 0 or not flags & _TAIL:
                 break
-            parent, dot = candidate, host.rfind(".", 0, dot)
+            parent, dot = flags, host.rfind(".", 0, dot)
         if start <= 0:
             label, _, suffix = host.partition(".")
             return "", label, suffix

@@ -49,8 +49,10 @@ def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str
         except HostnameError as exc:
             yield _record(line, None, str(exc))
             continue
-        profile = TargetProfile(target=line, host=host)
-        verdict = engine.analyse(profile) if "xn--" in host else engine.decide(domains.detect(profile))
+        if "xn--" in host:
+            verdict = engine.analyse(TargetProfile(target=line, host=host))
+        else:
+            verdict = engine.decide(domains.detect_host(host))
         yield _record(line, verdict)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from detectors.domain_index import DomainIndex
-from detectors.domains import (DISTINCT, FOUR, GENERIC, SHORT, TINY, WORD, DomainDetector,
-                               affix_split, edit_kind, idn_labels, skeleton, tier)
+from detectors.domains import (DISTINCT, FOUR, GENERIC, SHORT, TINY, WEAK, WORD, DomainDetector,
+                               affix_split, deletions, edit_kind, glyph_skeleton, idn_labels, skeleton, tier)
 from detectors.hostnames import PublicSuffixes, normalise_host, registrable_domain
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
@@ -188,3 +188,85 @@ def test_bundled_registry(bundled) -> None:
     assert best(bundled, "xinhuanet.ltd").score >= 70
     assert best(bundled, "people.com").score < 70
     assert findings(bundled, "google.com") == []
+
+
+def test_equal_matches_are_reported_the_same_whatever_the_hash_seed() -> None:
+    """lieration.fr is one edit from two keys of Libération (an omission, a substitution)
+    scoring alike: the one reported must not depend on PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from detectors.domains import DomainDetector; from detectors.registry import Registry; "
+              "index = DomainDetector(Registry.load()).index; "
+              "print([index.lookup(h) for h in ('lieration.fr', 'elpias.com', 'catv.com', 'rmzxj.com.cn')])")
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outputs) == 1
+
+
+def _near_texts_by_definition(index: DomainIndex, shape: str) -> list[str]:
+    """`DomainIndex.near_texts` the slow way: every key text of the one-edit search whose
+    skeleton shares a one-deletion neighbour with `shape`, unless no key skeleton of a
+    length within one of the label's shares the first or last (length - 1) // 2 letters."""
+    texts = {text: skeleton(text) for text, keys in index.exact.items() if len(text) >= index.shortest_near
+             and any(key.tier != WEAK and key.source != "dotless" for key in keys)}
+
+    def halves_agree(other: str) -> bool:
+        half = (len(other) - 1) // 2
+        return bool(half) and abs(len(other) - len(shape)) <= 1 and (
+            shape[:half] == other[:half] or shape[-half:] == other[-half:])
+
+    if not (len(shape) < 4 and index.shortest_near == 2) and not any(map(halves_agree, texts.values())):
+        return []
+    return sorted(text for text, other in texts.items() if set(deletions(shape)) & set(deletions(other)))
+
+
+def test_near_texts_are_those_of_the_definition(detector) -> None:
+    index = detector.index
+    texts = sorted(index.near_keys)
+    labels = ["peop1e", "ppeople", "bcc", "dw", "qq", "google", "chinadialy", "xinhuaset", "x", "abcdefghijk"]
+    for text in texts:  # one edit, and a letter moved from one end to the other (two edits)
+        labels += [text[:i] + text[i + 1:] for i in range(len(text))] + [text[1:] + text[0], text[-1] + text[:-1]]
+        labels += [text[:i] + "z" + text[i:] for i in range(len(text) + 1)]
+        labels += [text[:i] + "z" + text[i + 1:] for i in range(len(text))]
+        labels += [text[:i] + text[i + 1] + text[i] + text[i + 2:] for i in range(len(text) - 1)]
+        labels += [text[:i] + "zz" + text[i + 2:] for i in range(len(text) - 1)]
+    gated_out = several = 0
+    for label in labels:
+        shape = skeleton(label)
+        expected = _near_texts_by_definition(index, shape)
+        assert list(index.near_texts(shape)) == expected, label
+        gated_out += not expected and any(set(deletions(shape)) & set(deletions(skeleton(t))) for t in texts)
+        several += len(expected) > 1
+    assert gated_out and several  # the halves test was put to the test, and the union of hits
+
+
+@pytest.mark.parametrize("text", ["people.com.cn", "peop1e.com.cn", "xinhuanet.com.example.top", "google.com"])
+def test_detect_host_is_detect_without_a_profile(detector, text) -> None:
+    host = normalise_host(text)
+    assert detector.detect_host(host) == findings(detector, text)
+
+
+def test_edit_kind_finds_the_first_difference_anywhere() -> None:
+    import random
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        key = "".join(rng.choice("abc") for _ in range(rng.randint(1, 9)))
+        at, letter = rng.randrange(len(key)), rng.choice("abcd")
+        for label in (key[:at] + key[at + 1:], key[:at] + letter + key[at:], key[:at] + letter + key[at + 1:]):
+            first = next((i for i, (a, b) in enumerate(zip(key, label)) if a != b), min(len(key), len(label)))
+            kind = edit_kind(key, label)
+            if kind is not None and kind[0] in ("substitution", "keyboard", "bitflip", "vowel_swap"):
+                assert kind[1].endswith(f"({key[first]}→{label[first]})"), (key, label)
+            elif kind is not None and kind[0] == "omission":
+                assert kind[1] == f"letter left out ('{key[first]}')", (key, label)
+
+
+@pytest.mark.parametrize("shape", ["bjrevievu", "lbjnews", "xinhuanet", "dlnnlhlc", "lcnn", "people", "nnn", ""])
+def test_glyph_skeleton_replaces_the_pairs_in_order_then_the_letters(shape) -> None:
+    expected = shape
+    for glyphs, letter in (("nn", "m"), ("dl", "d"), ("lb", "b"), ("lh", "h"), ("lc", "k")):
+        expected = expected.replace(glyphs, letter)
+    assert glyph_skeleton(shape) == expected.translate(str.maketrans("dcqnrv9", "begmmu6"))

@@ -1,0 +1,29 @@
+"""Host names: the public-suffix split agrees with tldextract, the slow general parser."""
+
+from __future__ import annotations
+
+import idna
+import tldextract
+
+from detectors.hostnames import PublicSuffixes
+
+
+def test_public_suffix_split_agrees_with_tldextract_on_every_rule() -> None:
+    """Hosts one or two labels under every rule of the bundled list, two or three under a
+    `*.` rule (whose first label is part of the suffix), and the name of every `!` rule,
+    wherever tldextract finds a registrable domain."""
+    extract = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
+    suffixes = PublicSuffixes.shared()
+    compared = 0
+    for rule in extract.tlds:
+        try:
+            name = idna.encode(rule.lstrip("!").removeprefix("*."), uts46=True).decode("ascii")
+        except idna.IDNAError:
+            continue
+        hosts = (f"w.x.{name}", f"v.w.x.{name}") if rule.startswith("*.") else (f"x.{name}", f"w.x.{name}")
+        for host in (*hosts, name) if rule.startswith("!") else hosts:
+            expected = extract(host)
+            if expected.suffix and expected.domain:
+                assert suffixes.split(host) == (expected.subdomain, expected.domain, expected.suffix), host
+                compared += 1
+    assert compared > 1.5 * len(extract.tlds)
