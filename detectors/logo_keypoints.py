@@ -7,9 +7,11 @@ map onto the query's under one similarity transform (RANSAC) is the same drawing
 the crop, scale or small rotation; a candidate that shares no such geometry with a detailed
 query is not. bench/eval_logos.py measures what this stage adds.
 
-All registry descriptors sit in one matrix; a query's descriptors are matched against it
-in one call, and each registry logo gets a vote per distinctive match (Lowe's ratio test),
-so that logos the hashes missed can still be proposed.
+All registry descriptors sit in one matrix, searched through randomised k-d trees (FLANN:
+approximate, but a brute-force search of 10,000 logos' descriptors takes seconds a query);
+each registry logo gets a vote per distinctive match (Lowe's ratio test), so that logos the
+hashes missed can still be proposed. Descriptors are kept as uint8 (SIFT's values are
+whole numbers from 0 to 255), a quarter of the float32 memory.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ VERIFIED_INLIERS = 12  # geometric matches from which a candidate is the same dr
 VERIFIED_SHARE = 0.4  # …when they are also this share of the sparser image's keypoints
 DETAILED = 30  # keypoints an image needs for their absence to mean something
 _SMALLEST = 64  # a query smaller than this (a favicon) has no usable keypoints
+_TREES = 4  # randomised k-d trees over the registry's descriptors
+_CHECKS = 64  # tree leaves visited per query descriptor: more finds more true neighbours, slower
 
 cv2.setNumThreads(1)  # the crawler runs several analysis processes; one thread each
 
@@ -38,7 +42,7 @@ cv2.setNumThreads(1)  # the crawler runs several analysis processes; one thread 
 @dataclass(frozen=True)
 class Keypoints:
     points: np.ndarray  # (n, 2) float32
-    descriptors: np.ndarray  # (n, 128) float32
+    descriptors: np.ndarray  # (n, 128) uint8
     usable: bool  # large enough for keypoints to say anything
 
     @property
@@ -74,9 +78,9 @@ def _grey(image: Image.Image) -> np.ndarray:
 def keypoints(image: Image.Image) -> Keypoints:
     found, descriptors = cv2.SIFT_create(nfeatures=_FEATURES).detectAndCompute(_grey(image), None)
     if descriptors is None:
-        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.float32), max(image.size) >= _SMALLEST)
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8), max(image.size) >= _SMALLEST)
     points = np.array([point.pt for point in found], dtype=np.float32)
-    return Keypoints(points, descriptors.astype(np.float32), max(image.size) >= _SMALLEST)
+    return Keypoints(points, descriptors.astype(np.uint8), max(image.size) >= _SMALLEST)
 
 
 def inliers(query: Keypoints, reference: Keypoints) -> int:
@@ -84,7 +88,8 @@ def inliers(query: Keypoints, reference: Keypoints) -> int:
     similarity transform (rotation, scale, shift)."""
     if len(query.points) < 4 or len(reference.points) < 4:
         return 0
-    pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query.descriptors, reference.descriptors, k=2)
+    pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query.descriptors.astype(np.float32),
+                                                reference.descriptors.astype(np.float32), k=2)
     good: dict[int, cv2.DMatch] = {}  # one query keypoint per reference keypoint
     for pair in pairs:
         if len(pair) == 2 and pair[0].distance < _RATIO * pair[1].distance:
@@ -108,40 +113,44 @@ def inliers(query: Keypoints, reference: Keypoints) -> int:
 
 class KeypointIndex:
     """Keypoints of every registry logo, by logo number, and all their descriptors in one
-    matrix for voting."""
+    searchable matrix for voting."""
 
     def __init__(self) -> None:
         self._logos: list[Keypoints] = []
         self._owners = np.zeros(0, dtype=np.int32)
-        self._matrix = np.zeros((0, 128), dtype=np.float32)
-        self._pending: list[tuple[int, np.ndarray]] = []
+        self._search: cv2.flann_Index | None = None
+        self._matrix = np.zeros((0, 128), dtype=np.float32)  # kept alive: the trees point into it
+        self._stale = False
 
     def add(self, image: Image.Image) -> None:
-        found = keypoints(image)
-        self._pending.append((len(self._logos), found.descriptors))
-        self._logos.append(found)
+        self._logos.append(keypoints(image))
+        self._stale = True
 
     def __getitem__(self, number: int) -> Keypoints:
         return self._logos[number]
 
-    def _descriptors(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._pending:
-            self._matrix = np.concatenate([self._matrix, *(d for _, d in self._pending)])
-            self._owners = np.concatenate([self._owners, *(np.full(len(d), n, np.int32) for n, d in self._pending)])
-            self._pending = []
-        return self._matrix, self._owners
+    def _searcher(self) -> cv2.flann_Index | None:
+        """The k-d trees over every descriptor, (re)built after logos were added."""
+        if self._stale:
+            self._matrix = np.concatenate([logo.descriptors for logo in self._logos]).astype(np.float32)
+            self._owners = np.concatenate([np.full(len(logo.descriptors), number, np.int32)
+                                           for number, logo in enumerate(self._logos)])
+            self._search = (cv2.flann_Index(self._matrix, {"algorithm": 1, "trees": _TREES})
+                            if len(self._matrix) >= 2 else None)
+            self._stale = False
+        return self._search
 
     def proposals(self, query: Keypoints, limit: int) -> list[int]:
         """Logo numbers with the most distinctive matches of the query's keypoints (at
         least 4), most first."""
-        matrix, owners = self._descriptors()
-        if len(query.descriptors) < 4 or len(matrix) < 2:
+        search = self._searcher()
+        descriptors = query.descriptors.astype(np.float32)
+        if search is None or len(descriptors) < 4:
             return []
-        pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query.descriptors, matrix, k=2)
-        voters = [pair[0].trainIdx for pair in pairs
-                  if len(pair) == 2 and pair[0].distance < _RATIO * pair[1].distance]
-        if not voters:
+        neighbours, distances = search.knnSearch(descriptors, 2, params={"checks": _CHECKS})
+        distinctive = distances[:, 0] < _RATIO**2 * distances[:, 1]  # squared L2 distances
+        if not distinctive.any():
             return []
-        votes = np.bincount(owners[voters], minlength=len(self._logos))
+        votes = np.bincount(self._owners[neighbours[distinctive, 0]], minlength=len(self._logos))
         best = np.argsort(-votes, kind="stable")[:limit]
         return [int(number) for number in best if votes[number] >= 4]
