@@ -44,24 +44,22 @@ class Keypoints:
     points: np.ndarray  # (n, 2) float32
     descriptors: np.ndarray  # (n, 128) uint8
     usable: bool  # large enough for keypoints to say anything
+    size: tuple[int, int]  # (width, height) of the picture seen, content plus _MARGIN all round
 
     @property
     def detailed(self) -> bool:
         return self.usable and len(self.points) >= DETAILED
 
 
-def _grey(image: Image.Image) -> np.ndarray:
+def _grey(image: Image.Image, on_white: bool = False) -> np.ndarray:
     """How far each pixel is from the background colour (white where the image has
-    transparency, else the colour of its border), drawn dark on white: the same picture whatever the logo's colours or its ground's (a
-    reversed logo on a dark header included). Trimmed to the content, at most _SIDE px,
-    with a blank margin."""
+    transparency or when on_white, else the colour of its border), drawn dark on white:
+    the same picture whatever the logo's colours or its ground's (a reversed logo on a
+    dark header included). Trimmed to the content, at most _SIDE px, with a blank margin."""
     rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
     alpha = rgba[..., 3:4] / 255.0
     rgb = rgba[..., :3] * alpha + 255.0 * (1.0 - alpha)
-    if (alpha < 0.5).any():
-        ground = np.full(3, 255.0, dtype=np.float32)  # transparency is the background
-    else:  # a flat picture: its border says which colour the background is
-        ground = np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+    ground = _WHITE if on_white or _transparent(image) else _border_colour(rgb)
     ink = np.abs(rgb - ground).max(axis=2)
     content = ink > 24
     if content.any():
@@ -75,19 +73,66 @@ def _grey(image: Image.Image) -> np.ndarray:
     return cv2.copyMakeBorder(grey, _MARGIN, _MARGIN, _MARGIN, _MARGIN, cv2.BORDER_CONSTANT, value=255)
 
 
-def keypoints(image: Image.Image) -> Keypoints:
-    found, descriptors = cv2.SIFT_create(nfeatures=_FEATURES).detectAndCompute(_grey(image), None)
+_WHITE = np.full(3, 255.0, dtype=np.float32)
+
+
+def _transparent(image: Image.Image) -> bool:
+    """Whether transparency shows the background (then white is the background)."""
+    return image.mode in ("RGBA", "LA", "PA") and image.getchannel("A").getextrema()[0] < 128
+
+
+def _border_colour(rgb: np.ndarray) -> np.ndarray:
+    """A flat picture's background colour, as its border shows it."""
+    return np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+
+
+def query_keypoints(image: Image.Image) -> list[Keypoints]:
+    """The keypoints of a query, seen on its border colour and, when that is not white,
+    also on white: the border of a logo cut at its edges is the logo itself, not its
+    background (registry logos with transparency are seen on white)."""
+    seen = [keypoints(image)]
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float32)
+    if not _transparent(image) and np.abs(_border_colour(rgb) - _WHITE).max() > 24:
+        seen.append(keypoints(image, on_white=True))
+    return seen
+
+
+def keypoints(image: Image.Image, on_white: bool = False) -> Keypoints:
+    grey = _grey(image, on_white)
+    found, descriptors = cv2.SIFT_create(nfeatures=_FEATURES).detectAndCompute(grey, None)
+    usable, size = max(image.size) >= _SMALLEST, (grey.shape[1], grey.shape[0])
     if descriptors is None:
-        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8), max(image.size) >= _SMALLEST)
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8), usable, size)
     points = np.array([point.pt for point in found], dtype=np.float32)
-    return Keypoints(points, descriptors.astype(np.uint8), max(image.size) >= _SMALLEST)
+    return Keypoints(points, descriptors.astype(np.uint8), usable, size)
 
 
-def inliers(query: Keypoints, reference: Keypoints) -> int:
+@dataclass(frozen=True)
+class Agreement:
+    """How a query's keypoints agree with a reference's under one similarity transform."""
+
+    inliers: int  # matches that agree on the transform
+    overlap: int  # the fewer keypoints, query's or reference's, inside the other's content under it
+    covered: float  # share of the reference's keypoints inside the query's content under it
+
+
+_NONE = Agreement(0, 0, 0.0)
+
+
+def _inside(points: np.ndarray, transform: np.ndarray, size: tuple[int, int]) -> int:
+    """How many points fall inside a picture's content once transformed into it."""
+    moved = cv2.transform(points[None], transform)[0]
+    low = _MARGIN - _RANSAC_PIXELS
+    return int(((moved >= low) & (moved <= np.array(size) - low)).all(axis=1).sum())
+
+
+def agreement(query: Keypoints, reference: Keypoints) -> Agreement:
     """Matches of the query's keypoints onto the reference's that agree on one
-    similarity transform (rotation, scale, shift)."""
+    similarity transform (rotation, scale, shift), and how many keypoints each has where
+    the other's content lies under it: a cut query shows only part of the reference, a
+    banner shows more than it."""
     if len(query.points) < 4 or len(reference.points) < 4:
-        return 0
+        return _NONE
     pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query.descriptors.astype(np.float32),
                                                 reference.descriptors.astype(np.float32), k=2)
     good: dict[int, cv2.DMatch] = {}  # one query keypoint per reference keypoint
@@ -97,18 +142,20 @@ def inliers(query: Keypoints, reference: Keypoints) -> int:
             if kept is None or pair[0].distance < kept.distance:
                 good[pair[0].trainIdx] = pair[0]
     if len(good) < 4:
-        return 0
+        return _NONE
     source = query.points[[match.queryIdx for match in good.values()]]
     target = reference.points[list(good)]
     transform, mask = cv2.estimateAffinePartial2D(source, target, method=cv2.RANSAC,
                                                   ransacReprojThreshold=_RANSAC_PIXELS)
     if transform is None or mask is None:
-        return 0
+        return _NONE
     scale = float(np.hypot(transform[0, 0], transform[1, 0]))
     angle = abs(float(np.degrees(np.arctan2(transform[1, 0], transform[0, 0]))))
     if not _SCALES[0] <= scale <= _SCALES[1] or angle > _MAX_ANGLE:
-        return 0  # everything folded onto a few points, or turned over: no drawing in common
-    return int(mask.sum())
+        return _NONE  # everything folded onto a few points, or turned over: no drawing in common
+    in_query = _inside(reference.points, cv2.invertAffineTransform(transform), query.size)
+    in_reference = _inside(query.points, transform, reference.size)
+    return Agreement(int(mask.sum()), min(in_query, in_reference), in_query / len(reference.points))
 
 
 class KeypointIndex:
@@ -140,11 +187,11 @@ class KeypointIndex:
             self._stale = False
         return self._search
 
-    def proposals(self, query: Keypoints, limit: int) -> list[int]:
+    def proposals(self, query: list[Keypoints], limit: int) -> list[int]:
         """Logo numbers with the most distinctive matches of the query's keypoints (at
         least 4), most first."""
         search = self._searcher()
-        descriptors = query.descriptors.astype(np.float32)
+        descriptors = np.concatenate([seen.descriptors for seen in query]).astype(np.float32)
         if search is None or len(descriptors) < 4:
             return []
         neighbours, distances = search.knnSearch(descriptors, 2, params={"checks": _CHECKS})
