@@ -8,6 +8,10 @@ pHash, dHash and wHash, and a shape view (how far each pixel is from the backgro
 whatever its colour) with pHash, which survives recolouring. Wide or tall images are also
 cut at their blank gaps, so that a logo at the left of a banner with the site name beside
 it is compared on its own. The hashes are computed for all views at once (numpy).
+
+A registry logo is also hashed as a page might show it cut at its edges or turned a few
+degrees (`variants=True`): those views hash far from the upright whole, so each gets rows
+of its own, and a cut or turned copy meets one of them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ _WORK = 128  # larger images are reduced to this before normalising
 _MIN_CONTRAST = 0.04  # a content/background difference below this is a blank image
 _WIDE = 1.6  # aspect ratio from which an image is also cut at its gaps
 _MAX_GAPS = 3
+_CUTS = (0.06, 0.11)  # registry variants: this share of the content cut off every edge…
+_TURNS = (-7.0, -4.0, 4.0, 7.0)  # …and turned by these degrees
+VARIANT = "variant"  # in the crop label of every cut or turned view
 
 
 def _rgb_on_white(image: Image.Image) -> np.ndarray:
@@ -74,6 +81,16 @@ class _Ground:
         rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
         return top + rows[0], top + rows[-1] + 1, left + cols[0], left + cols[-1] + 1
 
+    def cut(self, share: float) -> tuple[int, int, int, int] | None:
+        """The content's box with share of it cut off every edge; None if nothing is left."""
+        top, bottom, left, right = self.box()
+        down, across = round(share * (bottom - top)), round(share * (right - left))
+        region = (top + down, bottom - down, left + across, right - across)
+        if region[1] - region[0] < 4 or region[3] - region[2] < 4 or not self.mask[
+                region[0]:region[1], region[2]:region[3]].any():
+            return None
+        return region
+
     def crops(self) -> Iterator[tuple[str, tuple[int, int, int, int]]]:
         """("whole", box) and, for wide or tall content, the parts either side of its
         widest blank gaps."""
@@ -108,13 +125,31 @@ class _Ground:
         return np.stack([_stretch(tone), _stretch((1.0 - alpha) * 255.0)]), aspect
 
 
-def normalised_views(image: Image.Image) -> tuple[list[str], np.ndarray, np.ndarray]:
+def normalised_views(image: Image.Image, variants: bool = False) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Crop labels, their (tone, shape) views (crops, 2, _VIEW, _VIEW) float32 and their
-    log aspect ratios.
+    log aspect ratios; with variants, also the whole content cut at its edges and turned
+    (see _CUTS, _TURNS).
 
     An image whose border is not white is seen twice: as content on its border colour
     (a logo on a coloured header) and as a picture on white (a full-bleed square icon)."""
     image = image.convert("RGBA")
+    labels, views, aspects = _views(image, variants)
+    if variants and labels:
+        small = image.copy()
+        small.thumbnail((_WORK, _WORK), Image.Resampling.LANCZOS)  # turning costs by the pixel
+        for degrees in _TURNS:
+            turned = small.rotate(degrees, Image.Resampling.BICUBIC, expand=True)
+            more = _views(turned, cut=False, whole_only=True)
+            labels += [f"{label} {VARIANT} turned {degrees:+.0f}°" for label in more[0]]
+            views += more[1]
+            aspects += more[2]
+    return (labels, np.array(views, dtype=np.float32).reshape(len(views), 2, _VIEW, _VIEW),
+            np.array(aspects, dtype=np.float32))
+
+
+def _views(image: Image.Image, cut: bool, whole_only: bool = False) -> tuple[list[str], list[np.ndarray], list[float]]:
+    """normalised_views' views of an RGBA image, as lists; cut: also the whole content cut
+    at its edges; whole_only: without the parts either side of a gap."""
     rgb = _rgb_on_white(image)
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
     backgrounds = [("", np.median(border, axis=0))]
@@ -126,13 +161,16 @@ def normalised_views(image: Image.Image) -> tuple[list[str], np.ndarray, np.ndar
         if ground.blank:
             continue
         ground = _zoomed(image, rgb, ground)
-        for label, region in ground.crops():
+        regions = list(ground.crops())[: 1 if whole_only else None]
+        if cut:
+            regions += [(f"whole {VARIANT} cut {share:.0%}", region) for share in _CUTS
+                        if (region := ground.cut(share)) is not None]
+        for label, region in regions:
             view, aspect = ground.views(region)
             labels.append(prefix + label)
             views.append(view)
             aspects.append(aspect)
-    return (labels, np.array(views, dtype=np.float32).reshape(len(views), 2, _VIEW, _VIEW),
-            np.array(aspects, dtype=np.float32))
+    return labels, views, aspects
 
 
 def _zoomed(image: Image.Image, rgb: np.ndarray, ground: _Ground) -> _Ground:
@@ -194,10 +232,10 @@ def view_hashes(views: np.ndarray) -> np.ndarray:
     return np.stack([_phash(tone), _dhash(tone), _whash(tone), _phash(shape)], axis=1)
 
 
-def image_hashes(image: Image.Image) -> tuple[list[str], np.ndarray, np.ndarray]:
+def image_hashes(image: Image.Image, variants: bool = False) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Crop labels, their hashes (crops × HASH_KINDS, uint64) and log aspect ratios; none
-    for a blank image."""
-    labels, views, aspects = normalised_views(image)
+    for a blank image. variants: also of the image cut and turned (registry logos)."""
+    labels, views, aspects = normalised_views(image, variants)
     if not labels:
         return [], np.zeros((0, len(HASH_KINDS)), dtype=np.uint64), aspects
     return labels, view_hashes(views), aspects

@@ -7,9 +7,11 @@ map onto the query's under one similarity transform (RANSAC) is the same drawing
 the crop, scale or small rotation; a candidate that shares no such geometry with a detailed
 query is not. bench/eval_logos.py measures what this stage adds.
 
-All registry descriptors sit in one matrix; a query's descriptors are matched against it
-in one call, and each registry logo gets a vote per distinctive match (Lowe's ratio test),
-so that logos the hashes missed can still be proposed.
+All registry descriptors sit in one matrix, searched through randomised k-d trees (FLANN:
+approximate, but a brute-force search of 10,000 logos' descriptors takes seconds a query);
+each registry logo gets a vote per distinctive match (Lowe's ratio test), so that logos the
+hashes missed can still be proposed. Descriptors are kept as uint8 (SIFT's values are
+whole numbers from 0 to 255), a quarter of the float32 memory.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ VERIFIED_INLIERS = 12  # geometric matches from which a candidate is the same dr
 VERIFIED_SHARE = 0.4  # …when they are also this share of the sparser image's keypoints
 DETAILED = 30  # keypoints an image needs for their absence to mean something
 _SMALLEST = 64  # a query smaller than this (a favicon) has no usable keypoints
+_TREES = 4  # randomised k-d trees over the registry's descriptors
+_CHECKS = 64  # tree leaves visited per query descriptor: more finds more true neighbours, slower
 
 cv2.setNumThreads(1)  # the crawler runs several analysis processes; one thread each
 
@@ -38,26 +42,24 @@ cv2.setNumThreads(1)  # the crawler runs several analysis processes; one thread 
 @dataclass(frozen=True)
 class Keypoints:
     points: np.ndarray  # (n, 2) float32
-    descriptors: np.ndarray  # (n, 128) float32
+    descriptors: np.ndarray  # (n, 128) uint8
     usable: bool  # large enough for keypoints to say anything
+    size: tuple[int, int]  # (width, height) of the picture seen, content plus _MARGIN all round
 
     @property
     def detailed(self) -> bool:
         return self.usable and len(self.points) >= DETAILED
 
 
-def _grey(image: Image.Image) -> np.ndarray:
+def _grey(image: Image.Image, on_white: bool = False) -> np.ndarray:
     """How far each pixel is from the background colour (white where the image has
-    transparency, else the colour of its border), drawn dark on white: the same picture whatever the logo's colours or its ground's (a
-    reversed logo on a dark header included). Trimmed to the content, at most _SIDE px,
-    with a blank margin."""
+    transparency or when on_white, else the colour of its border), drawn dark on white:
+    the same picture whatever the logo's colours or its ground's (a reversed logo on a
+    dark header included). Trimmed to the content, at most _SIDE px, with a blank margin."""
     rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
     alpha = rgba[..., 3:4] / 255.0
     rgb = rgba[..., :3] * alpha + 255.0 * (1.0 - alpha)
-    if (alpha < 0.5).any():
-        ground = np.full(3, 255.0, dtype=np.float32)  # transparency is the background
-    else:  # a flat picture: its border says which colour the background is
-        ground = np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+    ground = _WHITE if on_white or _transparent(image) else _border_colour(rgb)
     ink = np.abs(rgb - ground).max(axis=2)
     content = ink > 24
     if content.any():
@@ -71,20 +73,68 @@ def _grey(image: Image.Image) -> np.ndarray:
     return cv2.copyMakeBorder(grey, _MARGIN, _MARGIN, _MARGIN, _MARGIN, cv2.BORDER_CONSTANT, value=255)
 
 
-def keypoints(image: Image.Image) -> Keypoints:
-    found, descriptors = cv2.SIFT_create(nfeatures=_FEATURES).detectAndCompute(_grey(image), None)
+_WHITE = np.full(3, 255.0, dtype=np.float32)
+
+
+def _transparent(image: Image.Image) -> bool:
+    """Whether transparency shows the background (then white is the background)."""
+    return image.mode in ("RGBA", "LA", "PA") and image.getchannel("A").getextrema()[0] < 128
+
+
+def _border_colour(rgb: np.ndarray) -> np.ndarray:
+    """A flat picture's background colour, as its border shows it."""
+    return np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+
+
+def query_keypoints(image: Image.Image) -> list[Keypoints]:
+    """The keypoints of a query, seen on its border colour and, when that is not white,
+    also on white: the border of a logo cut at its edges is the logo itself, not its
+    background (registry logos with transparency are seen on white)."""
+    seen = [keypoints(image)]
+    rgb = np.asarray(image.convert("RGB"), dtype=np.float32)
+    if not _transparent(image) and np.abs(_border_colour(rgb) - _WHITE).max() > 24:
+        seen.append(keypoints(image, on_white=True))
+    return seen
+
+
+def keypoints(image: Image.Image, on_white: bool = False) -> Keypoints:
+    grey = _grey(image, on_white)
+    found, descriptors = cv2.SIFT_create(nfeatures=_FEATURES).detectAndCompute(grey, None)
+    usable, size = max(image.size) >= _SMALLEST, (grey.shape[1], grey.shape[0])
     if descriptors is None:
-        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.float32), max(image.size) >= _SMALLEST)
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8), usable, size)
     points = np.array([point.pt for point in found], dtype=np.float32)
-    return Keypoints(points, descriptors.astype(np.float32), max(image.size) >= _SMALLEST)
+    return Keypoints(points, descriptors.astype(np.uint8), usable, size)
 
 
-def inliers(query: Keypoints, reference: Keypoints) -> int:
+@dataclass(frozen=True)
+class Agreement:
+    """How a query's keypoints agree with a reference's under one similarity transform."""
+
+    inliers: int  # matches that agree on the transform
+    overlap: int  # the fewer keypoints, query's or reference's, inside the other's content under it
+    covered: float  # share of the reference's keypoints inside the query's content under it
+
+
+_NONE = Agreement(0, 0, 0.0)
+
+
+def _inside(points: np.ndarray, transform: np.ndarray, size: tuple[int, int]) -> int:
+    """How many points fall inside a picture's content once transformed into it."""
+    moved = cv2.transform(points[None], transform)[0]
+    low = _MARGIN - _RANSAC_PIXELS
+    return int(((moved >= low) & (moved <= np.array(size) - low)).all(axis=1).sum())
+
+
+def agreement(query: Keypoints, reference: Keypoints) -> Agreement:
     """Matches of the query's keypoints onto the reference's that agree on one
-    similarity transform (rotation, scale, shift)."""
+    similarity transform (rotation, scale, shift), and how many keypoints each has where
+    the other's content lies under it: a cut query shows only part of the reference, a
+    banner shows more than it."""
     if len(query.points) < 4 or len(reference.points) < 4:
-        return 0
-    pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query.descriptors, reference.descriptors, k=2)
+        return _NONE
+    pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query.descriptors.astype(np.float32),
+                                                reference.descriptors.astype(np.float32), k=2)
     good: dict[int, cv2.DMatch] = {}  # one query keypoint per reference keypoint
     for pair in pairs:
         if len(pair) == 2 and pair[0].distance < _RATIO * pair[1].distance:
@@ -92,56 +142,62 @@ def inliers(query: Keypoints, reference: Keypoints) -> int:
             if kept is None or pair[0].distance < kept.distance:
                 good[pair[0].trainIdx] = pair[0]
     if len(good) < 4:
-        return 0
+        return _NONE
     source = query.points[[match.queryIdx for match in good.values()]]
     target = reference.points[list(good)]
     transform, mask = cv2.estimateAffinePartial2D(source, target, method=cv2.RANSAC,
                                                   ransacReprojThreshold=_RANSAC_PIXELS)
     if transform is None or mask is None:
-        return 0
+        return _NONE
     scale = float(np.hypot(transform[0, 0], transform[1, 0]))
     angle = abs(float(np.degrees(np.arctan2(transform[1, 0], transform[0, 0]))))
     if not _SCALES[0] <= scale <= _SCALES[1] or angle > _MAX_ANGLE:
-        return 0  # everything folded onto a few points, or turned over: no drawing in common
-    return int(mask.sum())
+        return _NONE  # everything folded onto a few points, or turned over: no drawing in common
+    in_query = _inside(reference.points, cv2.invertAffineTransform(transform), query.size)
+    in_reference = _inside(query.points, transform, reference.size)
+    return Agreement(int(mask.sum()), min(in_query, in_reference), in_query / len(reference.points))
 
 
 class KeypointIndex:
     """Keypoints of every registry logo, by logo number, and all their descriptors in one
-    matrix for voting."""
+    searchable matrix for voting."""
 
     def __init__(self) -> None:
         self._logos: list[Keypoints] = []
         self._owners = np.zeros(0, dtype=np.int32)
-        self._matrix = np.zeros((0, 128), dtype=np.float32)
-        self._pending: list[tuple[int, np.ndarray]] = []
+        self._search: cv2.flann_Index | None = None
+        self._matrix = np.zeros((0, 128), dtype=np.float32)  # kept alive: the trees point into it
+        self._stale = False
 
     def add(self, image: Image.Image) -> None:
-        found = keypoints(image)
-        self._pending.append((len(self._logos), found.descriptors))
-        self._logos.append(found)
+        self._logos.append(keypoints(image))
+        self._stale = True
 
     def __getitem__(self, number: int) -> Keypoints:
         return self._logos[number]
 
-    def _descriptors(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._pending:
-            self._matrix = np.concatenate([self._matrix, *(d for _, d in self._pending)])
-            self._owners = np.concatenate([self._owners, *(np.full(len(d), n, np.int32) for n, d in self._pending)])
-            self._pending = []
-        return self._matrix, self._owners
+    def _searcher(self) -> cv2.flann_Index | None:
+        """The k-d trees over every descriptor, (re)built after logos were added."""
+        if self._stale:
+            self._matrix = np.concatenate([logo.descriptors for logo in self._logos]).astype(np.float32)
+            self._owners = np.concatenate([np.full(len(logo.descriptors), number, np.int32)
+                                           for number, logo in enumerate(self._logos)])
+            self._search = (cv2.flann_Index(self._matrix, {"algorithm": 1, "trees": _TREES})
+                            if len(self._matrix) >= 2 else None)
+            self._stale = False
+        return self._search
 
-    def proposals(self, query: Keypoints, limit: int) -> list[int]:
+    def proposals(self, query: list[Keypoints], limit: int) -> list[int]:
         """Logo numbers with the most distinctive matches of the query's keypoints (at
         least 4), most first."""
-        matrix, owners = self._descriptors()
-        if len(query.descriptors) < 4 or len(matrix) < 2:
+        search = self._searcher()
+        descriptors = np.concatenate([seen.descriptors for seen in query]).astype(np.float32)
+        if search is None or len(descriptors) < 4:
             return []
-        pairs = cv2.BFMatcher(cv2.NORM_L2).knnMatch(query.descriptors, matrix, k=2)
-        voters = [pair[0].trainIdx for pair in pairs
-                  if len(pair) == 2 and pair[0].distance < _RATIO * pair[1].distance]
-        if not voters:
+        neighbours, distances = search.knnSearch(descriptors, 2, params={"checks": _CHECKS})
+        distinctive = distances[:, 0] < _RATIO**2 * distances[:, 1]  # squared L2 distances
+        if not distinctive.any():
             return []
-        votes = np.bincount(owners[voters], minlength=len(self._logos))
+        votes = np.bincount(self._owners[neighbours[distinctive, 0]], minlength=len(self._logos))
         best = np.argsort(-votes, kind="stable")[:limit]
         return [int(number) for number in best if votes[number] >= 4]

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
 
 from detectors.findings import Finding
 from detectors.images import ImageError, load_image_file
-from detectors.logo_hashes import HASH_KINDS, image_hashes
-from detectors.logo_keypoints import VERIFIED_INLIERS, VERIFIED_SHARE, KeypointIndex, Keypoints, inliers, keypoints
+from detectors.logo_hashes import HASH_KINDS, VARIANT, image_hashes
+from detectors.logo_keypoints import (VERIFIED_INLIERS, VERIFIED_SHARE, Agreement, KeypointIndex, Keypoints,
+                                      agreement, query_keypoints)
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
 
@@ -37,6 +38,9 @@ _CONTRADICTED = 65  # most a hash look-alike scores when keypoints contradict it
 _CONTRADICTED_SHARE = 0.15  # …that is, when fewer than this share of keypoints agree
 _PROPOSALS = 5  # candidates proposed by keypoint votes besides the hashes' own
 _VERIFIED_HASHES = 8  # closest hash candidates checked on keypoints
+_COVERED = 0.5  # share of a reference's keypoints a query must show for the share to count only those
+_SUPPORTED = 6  # agreeing keypoints from which a look-alike's hashes are taken at their word…
+_UNSUPPORTED = 0.04  # …else this is added to its distance, when the query is large enough for keypoints
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class LogoIndex:
     def __init__(self) -> None:
         self._hashes = np.zeros((0, len(HASH_KINDS)), dtype=np.uint64)
         self._aspects = np.zeros(0, dtype=np.float32)
+        self._row_logos = np.zeros(0, dtype=np.int32)  # per row: logo number
+        self._variant_rows = np.zeros(0, dtype=bool)  # per row: a cut or turned variant
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._rows: list[tuple[int, str]] = []  # per row: logo number, crop label
         self._logos: list[tuple[str, str, str | None]] = []  # org_id, label, sha256
@@ -80,7 +86,7 @@ class LogoIndex:
         return len(self._logos)
 
     def add(self, org_id: str, image: Image.Image, label: str, sha256: str | None = None) -> None:
-        crops, hashes, aspects = image_hashes(image)
+        crops, hashes, aspects = image_hashes(image, variants=True)
         number = len(self._logos)
         self._logos.append((org_id, label, sha256))
         if sha256:
@@ -108,6 +114,8 @@ class LogoIndex:
         if self._pending:
             self._hashes = np.concatenate([self._hashes, *(hashes for hashes, _ in self._pending)])
             self._aspects = np.concatenate([self._aspects, *(aspects for _, aspects in self._pending)])
+            self._row_logos = np.array([number for number, _ in self._rows], dtype=np.int32)
+            self._variant_rows = np.array([VARIANT in label for _, label in self._rows], dtype=bool)
             self._pending = []
         return self._hashes, self._aspects
 
@@ -125,48 +133,78 @@ class LogoIndex:
             found.setdefault(org_id, LogoMatch(org_id, label, 0.0, 100, True, "whole", 0))
         hashed: dict[int, tuple[float, str]] = {}  # logo number → (distance, crop)
         crops, query, query_aspects = image_hashes(image)
+        seen = query_keypoints(image) if crops else []
         if len(crops) and len(table):
             bits = np.bitwise_count(query[:, None, :] ^ table[None, :, :])  # crops × rows × kinds
             distance = (bits * _WEIGHTS).sum(axis=2) / (64.0 * _WEIGHTS.sum())
             distance += aspect_penalty(query_aspects, aspects)
             best_crop = distance.argmin(axis=0)
             best = distance[best_crop, np.arange(distance.shape[1])]
-            for row in np.argsort(best, kind="stable")[: 8 * limit + 8]:
+            if not seen[0].usable:  # a favicon is drawn at its size, not cut or turned; unchecked by
+                best = np.where(self._variant_rows, np.inf, best)  # keypoints, variants only collide
+            order = np.argsort(best, kind="stable")
+            _, first = np.unique(self._row_logos[order], return_index=True)  # each logo's closest row
+            for row in order[np.sort(first)][: 8 * limit + 8]:
                 if best[row] > _KNOTS[-1][0]:
                     break
-                hashed.setdefault(self._rows[row][0], (float(best[row]), crops[best_crop[row]]))
+                hashed[self._rows[row][0]] = (float(best[row]), crops[best_crop[row]])
         if not crops:
             return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
-        seen = keypoints(image)
         proposed = self._keypoints.proposals(seen, _PROPOSALS)
         closest = list(hashed)[:_VERIFIED_HASHES]
+        confirmed: set[str] = set()
         for number in [*closest, *(n for n in proposed if n not in closest)]:
             org_id, label, _ = self._logos[number]
             if org_id in found:
                 continue
             value, crop = hashed.get(number, (1.0, "whole"))
-            agreeing = inliers(seen, self._keypoints[number])
-            score = _judge(value, agreeing, seen, self._keypoints[number], crop == "whole")
+            reference = self._keypoints[number]
+            agreed, view = max(((agreement(view, reference), view) for view in seen),
+                               key=lambda pair: pair[0].inliers)
+            score = _judge(value, agreed, view, reference, crop == "whole")
             if score >= SCORE_FLOOR:
-                found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreeing)
+                found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreed.inliers)
+                confirmed |= {org_id} if _confirmed(agreed, view, reference) else set()
+        if confirmed:  # the drawing is known: others the keypoints did not confirm are look-alikes
+            found = {org_id: match if match.exact or org_id in confirmed else replace(
+                match, score=min(match.score, _CONTRADICTED)) for org_id, match in found.items()}
         return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
 
 
-def _judge(distance: float, agreeing: int, query: Keypoints, reference: Keypoints, whole: bool) -> int:
+def _judge(distance: float, agreed: Agreement, query: Keypoints, reference: Keypoints, whole: bool) -> int:
     """A candidate's score from its hash distance and its keypoints agreeing on one
     geometry (logo_keypoints): identical hashes score 100; enough agreeing keypoints make
     it at least 80; a detailed query and reference with almost none agreeing cap it below
     the flagging threshold, however close the hashes — unless the hashes matched a part of
-    the query (a logo beside a site name), whose own keypoints are too few to judge."""
+    the query (a logo beside a site name), whose own keypoints are too few to judge.
+
+    "Enough" is a share of the keypoints where both pictures overlap under the transform
+    (a cut logo, a logo within a banner), provided the query shows at least _COVERED of
+    the reference; otherwise of all keypoints.
+
+    Simple round glyph icons have too few keypoints to contradict anything, and their
+    64-bit hashes collide: a query large enough for keypoints whose candidate has hardly
+    any (_SUPPORTED) agreeing needs closer hashes to be flagged. A favicon cannot show
+    keypoints, so its hashes are judged as they are."""
     if distance == 0.0:
         return 100
     score = score_for(distance)
+    agreeing = agreed.inliers
     fewest = min(len(query.points), len(reference.points))
-    if agreeing >= VERIFIED_INLIERS and agreeing >= VERIFIED_SHARE * fewest:
+    if _confirmed(agreed, query, reference):
         return max(score, min(95, 80 + agreeing - VERIFIED_INLIERS))
     if whole and query.detailed and reference.detailed and agreeing < _CONTRADICTED_SHARE * fewest:
         return min(score, _CONTRADICTED)
+    if query.usable and agreeing < _SUPPORTED:
+        return min(score, score_for(distance + _UNSUPPORTED))
     return score
+
+
+def _confirmed(agreed: Agreement, query: Keypoints, reference: Keypoints) -> bool:
+    """Enough keypoints agree on one geometry for the candidate to be the same drawing."""
+    fewest = min(len(query.points), len(reference.points))
+    shown = agreed.overlap if agreed.covered >= _COVERED else fewest
+    return agreed.inliers >= VERIFIED_INLIERS and agreed.inliers >= VERIFIED_SHARE * shown
 
 
 class LogoDetector:

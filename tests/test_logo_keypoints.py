@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from detectors.logo_keypoints import inliers, keypoints
+from detectors.logo_keypoints import agreement, keypoints
 from detectors.logo_hashes import image_hashes
 from detectors.logos import LogoIndex, score_for
 from tests.drawing import logo
@@ -37,7 +37,7 @@ def test_keypoints_overrule_a_hash_look_alike_with_other_details() -> None:
     (_, query_hashes, _), (_, genuine_hashes, _) = image_hashes(query), image_hashes(genuine)
     bits = int(sum(bin(int(a) ^ int(b)).count("1") for a, b in zip(query_hashes[0], genuine_hashes[0])))
     assert score_for(bits / 256) >= 70, "the hashes alone would flag it"
-    assert inliers(keypoints(query), keypoints(genuine)) < 12
+    assert agreement(keypoints(query), keypoints(genuine)).inliers < 12
     assert all(match.score < 70 for match in drawn_registry().match(query))
 
 
@@ -45,7 +45,7 @@ def test_keypoints_do_not_fold_a_logo_onto_a_point() -> None:
     """A degenerate transform (everything mapped to one spot) agrees with nothing."""
     flat_field = Image.new("RGB", (256, 256), "white")
     assert len(keypoints(flat_field).points) == 0
-    assert inliers(keypoints(logo(1, 256, "AB")), keypoints(flat_field)) == 0
+    assert agreement(keypoints(logo(1, 256, "AB")), keypoints(flat_field)).inliers == 0
 
 
 def test_a_favicon_is_too_small_for_keypoints_to_rule_on() -> None:
@@ -62,4 +62,4 @@ def test_a_transparent_logo_cut_to_its_edges_meets_itself_padded_on_white() -> N
     ImageDraw.Draw(tight).ellipse((20, 20, 60, 60), fill=(0, 0, 0, 0))  # …and a see-through hole
     padded = Image.new("RGB", (3 * tight.width, 3 * tight.height), "white")
     padded.paste(tight, (tight.width // 3, tight.height), tight)
-    assert inliers(keypoints(padded), keypoints(tight)) >= 12
+    assert agreement(keypoints(padded), keypoints(tight)).inliers >= 12

@@ -1,0 +1,88 @@
+"""The logo detector's hash stage and its judgement (detectors.logos, detectors.logo_hashes):
+registry logos hashed cut and turned, and look-alikes that keypoints do not support."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from detectors.logo_hashes import VARIANT, image_hashes
+from detectors.logo_keypoints import Agreement, Keypoints
+from detectors.logos import _judge
+from tests.drawing import logo
+from tests.test_logo_keypoints import drawn_registry
+
+FAVICON = 48  # below the size from which keypoints are used
+
+
+def drawn(seed: int) -> Image.Image:
+    return logo(seed, 256, "NE" + "ABCDEFGHIJKL"[seed])
+
+
+def cut(image: Image.Image, share: float) -> Image.Image:
+    """The drawing with share of its content cut off every edge."""
+    left, top, right, bottom = image.convert("RGB").point(lambda value: 255 - value).getbbox()
+    width, height = right - left, bottom - top
+    return image.crop((round(left + share * width), round(top + share * height),
+                       round(right - share * width), round(bottom - share * height)))
+
+
+def closest(query: Image.Image, registry: Image.Image) -> dict[str, float]:
+    """Each registry row's label → its distance (0–1) to the query's closest view."""
+    labels, rows, _ = image_hashes(registry, variants=True)
+    _, views, _ = image_hashes(query)
+    distances = np.bitwise_count(views[:, None, :] ^ rows[None]).sum(axis=2).min(axis=0) / 256
+    return dict(zip(labels, distances.tolist()))
+
+
+def test_a_cut_logo_hashes_near_a_cut_variant_far_from_the_whole() -> None:
+    for seed in (3, 9, 10):
+        found = closest(cut(drawn(seed), 0.09), drawn(seed))
+        assert found["whole"] > 0.22, "the upright whole alone would not flag it"
+        assert min(found[label] for label in found if f"{VARIANT} cut" in label) < 0.15
+
+
+def test_a_turned_logo_hashes_near_a_turned_variant_far_from_the_whole() -> None:
+    for seed in (1, 10):
+        turned = drawn(seed).rotate(6, Image.Resampling.BICUBIC, expand=True, fillcolor="white")
+        found = closest(turned, drawn(seed))
+        assert found["whole"] > 0.3
+        assert min(found[label] for label in found if f"{VARIANT} turned" in label) < 0.1
+    assert image_hashes(drawn(0))[0] == ["whole"], "a query is hashed as it is"
+
+
+def test_a_cut_logo_is_found_through_its_cut_variant() -> None:
+    query = cut(drawn(10), 0.09).resize((96, 96), Image.Resampling.LANCZOS)
+    best = drawn_registry().match(query)[0]
+    assert best.org_id == "org10" and best.score >= 80
+
+
+def test_a_favicon_is_not_compared_with_cut_or_turned_variants() -> None:
+    """Nothing checks a favicon's look-alikes on keypoints, and cut or turned views of
+    simple icons collide: a favicon meets registry logos as they are."""
+    query = cut(drawn(3), 0.09).resize((FAVICON, FAVICON), Image.Resampling.LANCZOS)
+    assert all(match.org_id != "org3" or match.score < 70 for match in drawn_registry().match(query))
+
+
+def sparse(count: int, usable: bool = True) -> Keypoints:
+    """Keypoints of a simple glyph icon: too few to contradict anything."""
+    return Keypoints(np.zeros((count, 2), np.float32), np.zeros((count, 128), np.uint8), usable, (288, 288))
+
+
+def test_a_look_alike_no_keypoint_supports_needs_closer_hashes() -> None:
+    """Hashes at 0.19 alone would flag it (≥ 70); a query large enough for keypoints with
+    none agreeing is not flagged, a favicon (no keypoints to ask) and a query with a few
+    agreeing keypoints are."""
+    nothing, some = Agreement(0, 0, 0.0), Agreement(8, 20, 1.0)
+    assert _judge(0.19, nothing, sparse(20), sparse(20), whole=True) < 70
+    assert _judge(0.19, nothing, sparse(0, usable=False), sparse(20), whole=True) >= 70
+    assert _judge(0.19, some, sparse(20), sparse(20), whole=True) >= 70
+    assert _judge(0.08, nothing, sparse(20), sparse(20), whole=True) >= 80, "close hashes stand alone"
+
+
+def test_confirmation_counts_keypoints_where_a_cut_query_overlaps_the_reference() -> None:
+    """14 agreeing keypoints: under the 40 % share of all 60, over it of the 30 where the
+    cut query lies, once the query shows at least half of the reference."""
+    shown = Agreement(14, 30, 0.6)
+    assert _judge(0.3, shown, sparse(60), sparse(60), whole=True) >= 80
+    assert _judge(0.3, Agreement(14, 30, 0.3), sparse(60), sparse(60), whole=True) < 70
