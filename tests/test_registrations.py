@@ -6,7 +6,6 @@ import csv
 import gzip
 import html
 import re
-from pathlib import Path
 
 import pytest
 
