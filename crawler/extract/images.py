@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml.html import HtmlElement
 
 from crawler.extract.text import clean_value
 
@@ -33,10 +32,10 @@ class ImageCandidate:
 _MARK_ATTRIBUTES = ("class", "id", "alt", "src", "title", "aria-label")
 
 
-def _marked(element: HtmlElement, known: dict[HtmlElement, bool], levels: int = 3) -> bool:
+def _marked(element: etree._Element, known: dict[etree._Element, bool], levels: int = 3) -> bool:
     """True when the element or one of its near ancestors is marked as a logo. `known`
     remembers elements already looked at: a page's images share their ancestors."""
-    node: HtmlElement | None = element
+    node: etree._Element | None = element
     for _ in range(levels + 1):
         if node is None or not isinstance(node.tag, str):
             return False
@@ -58,7 +57,7 @@ def _absolute(base: str, link: str | None) -> str | None:
     return url if url.startswith(("http://", "https://", "data:image/")) else None
 
 
-def image_candidates(root: HtmlElement, base_url: str) -> list[ImageCandidate]:
+def image_candidates(root: etree._Element, base_url: str) -> list[ImageCandidate]:
     """Identity images of a page, favicons first; `/favicon.ico` when none is declared."""
     found: list[ImageCandidate] = []
     for link in root.iter("link"):
@@ -74,7 +73,7 @@ def image_candidates(root: HtmlElement, base_url: str) -> list[ImageCandidate]:
         url = _absolute(base_url, meta.get("content")) if key in _SOCIAL else None
         if url:
             found.append(ImageCandidate(url, "og-image"))
-    known: dict[HtmlElement, bool] = {}
+    known: dict[etree._Element, bool] = {}
     for img in root.iter("img"):
         source = img.get("src") or img.get("data-src") or img.get("data-original")
         if source and _marked(img, known):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from lxml.html import HtmlElement
+from lxml import etree
 
 from detectors.hostnames import HostnameError, normalise_host, registrable_domain
 
@@ -52,7 +52,7 @@ def _rank(text: str, href: str) -> int | None:
     return None
 
 
-def identity_links(root: HtmlElement, base_url: str, limit: int) -> list[str]:
+def identity_links(root: etree._Element, base_url: str, limit: int) -> list[str]:
     """Up to `limit` same-site links to identity pages, the most telling first. The cheap
     text and path tests come first: most links of a page are never resolved."""
     if limit <= 0:

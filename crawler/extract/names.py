@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from lxml.html import HtmlElement
+from lxml import etree
 
 from crawler.extract.text import clean_value, cued_matches
 
@@ -32,14 +32,14 @@ _SPONSOR = re.compile(r"主办(?:单位)?\s*[:：]\s*([\w\u3400-\u9fff（）()·
 _NOT_A_HOLDER = re.compile(r"^(?:\d+|all rights reserved|by|版权所有|本站|本网)$", re.I)
 
 
-def _meta_names(root: HtmlElement) -> Iterator[tuple[str, str]]:
+def _meta_names(root: etree._Element) -> Iterator[tuple[str, str]]:
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         if key in _META_NAMES and meta.get("content"):
             yield _META_NAMES[key], meta.get("content")
 
 
-def _json_ld_names(root: HtmlElement) -> Iterator[str]:
+def _json_ld_names(root: etree._Element) -> Iterator[str]:
     scripts = [script.text or "" for script in root.iter("script")
                if (script.get("type") or "").strip().lower() == "application/ld+json"]
     for script in scripts[:10]:
@@ -96,7 +96,7 @@ def copyright_holders(text: str) -> list[str]:
     return holders
 
 
-def extract_names(root: HtmlElement, text: str, logo_alts: list[str]) -> list[tuple[str, str]]:
+def extract_names(root: etree._Element, text: str, logo_alts: list[str]) -> list[tuple[str, str]]:
     """(value, source) pairs, in order of how much they say about identity, without
     repeats of the same pair."""
     found: list[tuple[str, str]] = []
