@@ -20,7 +20,7 @@ The process pins itself to one core (`os.sched_setaffinity`, where the system ha
 
 Throughput is lines per CPU second of this process (`time.process_time`, one thread), so
 that other work on the machine disturbs it less than wall time; wall time is shown too.
-wordfreq's word lists load once per process (about a second) before any build is timed.
+wordfreq's word lists load once per process (about 0.2 s) before any build is timed.
 """
 
 from __future__ import annotations

@@ -11,14 +11,18 @@ returns them for the engine to hand to the name detector.
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import math
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 import idna
+import msgpack
 
 from detectors.findings import Finding
 from detectors.hostnames import HostnameError, normalise_host, to_unicode
@@ -66,18 +70,39 @@ class DomainMatch(NamedTuple):
     detail: str  # short human detail
 
 
+_WORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt")
+
+
+def _small_wordlist(lang: str) -> list[list[str]]:
+    """wordfreq's "small" list of a language, read as `wordfreq.read_cBpack` reads it: a
+    gzipped msgpack list, a header and then one list of words per centibel of frequency
+    (index i: frequency 10^(-i/100)). Read without importing wordfreq, whose import (its
+    tokenisers and language data) costs half a second in every process that builds an
+    index, an analysis worker's start included."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("wordfreq is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"small_{lang}.msgpack.gz"
+    with gzip.open(path, "rb") as handle:
+        header, *buckets = msgpack.load(handle, raw=False)
+    if header != {"format": "cB", "version": 1}:
+        raise ValueError(f"{path}: not a cBpack word list ({header!r})")
+    return buckets
+
+
 @lru_cache(maxsize=1)
 def common_words() -> dict[str, float]:
     """ASCII words with Zipf frequency ≥ 3 in English, German, French, Spanish, Italian
     or Portuguese, with their highest frequency (wordfreq's bundled small lists)."""
-    import wordfreq  # ~1 s to load, once per process
-
     found: dict[str, float] = {}
-    for lang in ("en", "de", "fr", "es", "it", "pt"):
-        for word, freq in wordfreq.get_frequency_dict(lang, "small").items():
-            zipf = math.log10(freq) + 9
-            if zipf >= 3 and word.isascii() and word.isalnum() and zipf > found.get(word, 0):
-                found[word] = zipf
+    for lang in _WORD_LANGUAGES:
+        for index, bucket in enumerate(_small_wordlist(lang)):
+            zipf = math.log10(10 ** (-index / 100)) + 9  # as wordfreq's zipf_frequency
+            if zipf < 3:
+                break  # buckets go from frequent to rare
+            for word in bucket:
+                if word.isascii() and word.isalnum() and zipf > found.get(word, 0):
+                    found[word] = zipf
     return found
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from detectors.domain_index import DomainIndex
 from detectors.domains import (DISTINCT, FOUR, GENERIC, SHORT, TINY, WEAK, WORD, DomainDetector,
-                               affix_split, deletions, edit_kind, glyph_skeleton, idn_labels, skeleton, tier)
+                               affix_split, common_words, deletions, edit_kind, glyph_skeleton, idn_labels, skeleton, tier)
 from detectors.hostnames import PublicSuffixes, normalise_host, registrable_domain
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
@@ -270,3 +270,20 @@ def test_glyph_skeleton_replaces_the_pairs_in_order_then_the_letters(shape) -> N
     for glyphs, letter in (("nn", "m"), ("dl", "d"), ("lb", "b"), ("lh", "h"), ("lc", "k")):
         expected = expected.replace(glyphs, letter)
     assert glyph_skeleton(shape) == expected.translate(str.maketrans("dcqnrv9", "begmmu6"))
+
+
+def test_common_words_are_wordfreqs_small_lists_read_without_wordfreq() -> None:
+    """The word lists are read from wordfreq's files directly (importing wordfreq costs half
+    a second per process): the same words and Zipf values as wordfreq's own reading."""
+    import math
+
+    import wordfreq
+
+    expected: dict[str, float] = {}
+    for lang in ("en", "de", "fr", "es", "it", "pt"):
+        for word, freq in wordfreq.get_frequency_dict(lang, "small").items():
+            zipf = math.log10(freq) + 9
+            if zipf >= 3 and word.isascii() and word.isalnum() and zipf > expected.get(word, 0):
+                expected[word] = zipf
+    assert len(expected) > 100_000
+    assert common_words() == expected
