@@ -6,6 +6,7 @@ import csv
 import gzip
 import html
 import re
+import unicodedata
 
 import pytest
 
@@ -14,6 +15,8 @@ from detectors.registrations import (
     KINDS,
     PROVINCE_ABBREVIATIONS,
     Registration,
+    _fold,
+    _TRADITIONAL,
     context_around,
     find_registrations,
 )
@@ -285,3 +288,19 @@ def test_all_real_pages() -> None:
             unexpected_news.append(row["file"])
     assert missing == []
     assert unexpected_news == []
+
+
+@pytest.mark.parametrize("extra", ["", "😀", "\ud800"], ids=["bmp", "astral", "lone-surrogate"])
+def test_folding_is_nfkc_then_traditional_to_simplified_per_character(extra: str) -> None:
+    """The array fold of the Basic Multilingual Plane (and the dict fold beyond it) gives
+    for every character what the definition gives, and keeps the text's length."""
+    text = "".join(map(chr, range(0x10000))) + extra + "京ＩＣＰ備１２號"
+
+    def folded(char: str) -> str:
+        nfkc = unicodedata.normalize("NFKC", char)
+        return (nfkc if len(nfkc) == 1 else char).translate(_TRADITIONAL)
+
+    expected = "".join(map(folded, text))
+    assert _fold(text) == expected and len(expected) == len(text)
+    assert _fold("京ＩＣＰ備１２號").startswith("京ICP")
+    assert _fold("plain ascii") == "plain ascii"
