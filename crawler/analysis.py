@@ -1,26 +1,22 @@
 """Reading pages and judging targets, in worker processes.
 
-Parsing a real news page costs about 20 ms of CPU and judging a target tens more. Scrapy
+Reading a real news page costs about 10 ms of CPU and judging a target a few more. Scrapy
 runs on one thread: there, that work would hold back every download. Worker processes
-(`MASTHEAD_ANALYSIS_WORKERS`, by default one per spare core) do it beside the crawl,
-whose thread then only moves bytes. With 0 workers everything runs in-process.
+(`MASTHEAD_ANALYSIS_WORKERS`, by default one per spare core; see crawler.workers) do it
+beside the crawl, whose thread then only moves bytes. With 0 workers everything runs
+in-process.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import multiprocessing
 import os
-import signal
-import threading
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from crawler.extract import PageIdentity, decode_html, extract_page
+from crawler.workers import WorkerPool
 from detectors.hostnames import registrable_domain
 from detectors.images import ImageError, load_image
 
@@ -45,17 +41,6 @@ def default_workers() -> int:
 def _start_worker(registry_paths: Sequence[Path]) -> None:
     global _registry_paths
     _registry_paths = list(registry_paths)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the crawl, which stops us
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
-                     name="exit-with-parent").start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose crawl was killed (SIGKILL: no shutdown) would wait for work for
-    ever, holding its memory: it leaves within a second of its parent."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
 
 
 def read_page(body: bytes, content_type: str | None, url: str, link_limit: int) -> tuple[str, PageIdentity]:
@@ -127,11 +112,7 @@ class Analysis:
 
     def __init__(self, workers: int, registry_paths: Sequence[Path]):
         if workers > 0:
-            self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(list(registry_paths),))
-            for _ in range(workers):
-                self.pool.submit(warm_up)
+            self.pool: WorkerPool | None = WorkerPool(workers, _start_worker, (list(registry_paths),), warm_up)
         else:
             self.pool = None
             _start_in_process(registry_paths)
@@ -153,11 +134,11 @@ class Analysis:
     async def run(self, function: Callable[..., Result], *args: Any) -> Result:
         if self.pool is None:
             return function(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.pool, function, *args)
+        return await self.pool.run(function, *args)
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
 
 
 def _start_in_process(registry_paths: Sequence[Path]) -> None:
