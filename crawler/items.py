@@ -16,9 +16,14 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """`dataclasses.asdict` for items, without its deep copies of every string (a
     snapshot holds hundreds of values, and every stored target is converted)."""
+    if type(value) in _SCALARS:  # most values: answered before the dataclass test
+        return value
     if is_dataclass(value) and not isinstance(value, type):
         return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, list):

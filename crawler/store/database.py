@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import Connection, bindparam, create_engine, event, func, insert, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -68,6 +68,23 @@ def fingerprint(record: dict[str, Any]) -> str:
 def finding_identity(kind: str, key: str, org_id: str | None) -> str:
     """A finding's identity leaves out what changes from run to run (score, time)."""
     return hashlib.sha256(f"{kind}|{key}|{org_id or ''}".encode()).hexdigest()[:32]
+
+
+# The statements `Store.record` runs for every target, built once: building them anew
+# (columns coerced, parameters bound, cache keys made) cost more than running them.
+_RECORDED = select(snapshots.c.id).where(snapshots.c.run_id == bindparam("b_run"),
+                                         snapshots.c.target_key == bindparam("b_key"))
+_KNOWN_TARGET = select(targets.c.key).where(targets.c.key == bindparam("b_key"))
+_NEW_TARGET = insert(targets)
+_SEEN_TARGET = update(targets).where(targets.c.key == bindparam("b_key"))
+_NEW_SNAPSHOT = insert(snapshots)
+_NEW_FINDINGS = insert(findings)
+_NEW_EVIDENCE_FILES = insert(evidence_files)
+_TARGET_DONE = update(run_targets).where(run_targets.c.run_id == bindparam("b_run"),
+                                         run_targets.c.target_key == bindparam("b_key")).values(done=True)
+_RUN_COUNTS = update(runs).where(runs.c.id == bindparam("b_run")).values(
+    targets_done=runs.c.targets_done + 1, suspects=runs.c.suspects + bindparam("b_suspect"),
+    errors=runs.c.errors + bindparam("b_error"))
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:
@@ -167,29 +184,23 @@ class Store:
         record = snapshot.to_dict()
         key, now = target_key(snapshot.target), utc_now()
         with self.engine.begin() as conn:
-            done = conn.execute(select(snapshots.c.id).where(snapshots.c.run_id == run_id,
-                                                             snapshots.c.target_key == key)).first()
-            if done is not None:
+            if conn.execute(_RECORDED, {"b_run": run_id, "b_key": key}).first() is not None:
                 return False
-            if conn.execute(select(targets.c.key).where(targets.c.key == key)).first() is None:
-                conn.execute(insert(targets).values(key=key, target=snapshot.target, first_seen=now, last_seen=now))
+            if conn.execute(_KNOWN_TARGET, {"b_key": key}).first() is None:
+                conn.execute(_NEW_TARGET, {"key": key, "target": snapshot.target, "first_seen": now, "last_seen": now})
             else:
-                conn.execute(update(targets).where(targets.c.key == key).values(last_seen=now))
-            snapshot_id = conn.execute(insert(snapshots).values(
-                run_id=run_id, target_key=key, finished_at=snapshot.finished_at or now,
-                status=snapshot.status, final_url=snapshot.final_url, domain=snapshot.domain,
-                verdict=snapshot.verdict, org_id=snapshot.org_id, org_name=snapshot.org_name,
-                score=snapshot.score, reasons=snapshot.reasons, fingerprint=fingerprint(record),
-                evidence_dir=snapshot.evidence_dir, record=record,
-            )).inserted_primary_key[0]
+                conn.execute(_SEEN_TARGET, {"b_key": key, "last_seen": now})
+            snapshot_id = conn.execute(_NEW_SNAPSHOT, {
+                "run_id": run_id, "target_key": key, "finished_at": snapshot.finished_at or now,
+                "status": snapshot.status, "final_url": snapshot.final_url, "domain": snapshot.domain,
+                "verdict": snapshot.verdict, "org_id": snapshot.org_id, "org_name": snapshot.org_name,
+                "score": snapshot.score, "reasons": snapshot.reasons, "fingerprint": fingerprint(record),
+                "evidence_dir": snapshot.evidence_dir, "record": record,
+            }).inserted_primary_key[0]
             self._children(conn, snapshot_id, key, snapshot)
-            conn.execute(update(run_targets).where(run_targets.c.run_id == run_id,
-                                                   run_targets.c.target_key == key).values(done=True))
-            suspect = int(snapshot.verdict in SUSPECT_VERDICTS)
-            error = int(snapshot.status != "ok")
-            conn.execute(update(runs).where(runs.c.id == run_id).values(
-                targets_done=runs.c.targets_done + 1, suspects=runs.c.suspects + suspect,
-                errors=runs.c.errors + error))
+            conn.execute(_TARGET_DONE, {"b_run": run_id, "b_key": key})
+            conn.execute(_RUN_COUNTS, {"b_run": run_id, "b_suspect": int(snapshot.verdict in SUSPECT_VERDICTS),
+                                       "b_error": int(snapshot.status != "ok")})
         return True
 
     @staticmethod
@@ -200,12 +211,12 @@ class Store:
                  "reference": f.get("reference"), "evidence": f.get("evidence", [])}
                 for f in snapshot.findings]
         if rows:
-            conn.execute(insert(findings), rows)
+            conn.execute(_NEW_FINDINGS, rows)
         files = [{"snapshot_id": snapshot_id, "name": e["name"], "kind": e["kind"], "url": e.get("url"),
                   "path": e["path"], "sha256": e["sha256"], "bytes": e["bytes"]}
                  for e in snapshot.evidence_files]
         if files:
-            conn.execute(insert(evidence_files), files)
+            conn.execute(_NEW_EVIDENCE_FILES, files)
 
     # --- labels ----------------------------------------------------------------------------
     def label(self, target: str, label: str, note: str | None) -> dict[str, Any]:
