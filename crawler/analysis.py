@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from w3lib.encoding import resolve_encoding
 
 from crawler.extract import PageIdentity, decode_html, extract_page
 from crawler.workers import WorkerPool
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 Result = TypeVar("Result")
 _registry_paths: list[Path] = []
 _engine: DetectionEngine | None = None
+_engine_lock = threading.Lock()
 _described: dict[tuple[str, int], tuple[int | None, int | None, str | None, str | None]] = {}
 _DESCRIBED_MAX = 4096  # descriptions kept (a few hundred bytes each)
 
@@ -46,7 +50,8 @@ def _start_worker(registry_paths: Sequence[Path]) -> None:
 def read_page(body: bytes, content_type: str | None, url: str, link_limit: int) -> tuple[str, PageIdentity]:
     """(encoding, identity) of a page as received."""
     text, encoding = decode_html(body, content_type)
-    return encoding, extract_page(text, url, link_limit)
+    utf8 = body if resolve_encoding(encoding) == "utf-8" and "\ufffd" not in text else None
+    return encoding, extract_page(text, url, link_limit, utf8)
 
 
 def read_rendered(html: str, url: str, link_limit: int) -> PageIdentity:
@@ -78,25 +83,32 @@ def describe_images(contents: list[bytes], max_bytes: int) -> list[tuple[str, in
 
 
 def _engine_of_process() -> DetectionEngine:
-    """The detection engine, built once per process."""
+    """The detection engine, built once per process (a second caller waits for it)."""
     global _engine
     from detectors.engine import build_engine
     from detectors.registry import Registry
 
-    if _engine is None:
-        _engine = build_engine(Registry.load(_registry_paths))
-    return _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = build_engine(Registry.load(_registry_paths))
+        return _engine
 
 
-def warm_up() -> None:
-    """Build what the first pages and targets need while the crawl is still starting,
-    instead of in the middle of it, when pages queue behind the build. A registry that
-    cannot be loaded is left to fail where a verdict needs it."""
-    registrable_domain("example.com")
+def _build_engine_quietly() -> None:
     try:
         _engine_of_process()
     except Exception:  # noqa: BLE001 - reported by judge(), on the target that needs it
         pass
+
+
+def warm_up() -> None:
+    """Build what the first pages and targets need as the crawl starts. The engine (~2 s
+    of imports and indexes) is built on a thread of its own: the first pages are read
+    meanwhile instead of queueing behind it, while the crawl, waiting for their links,
+    would have little else to do. A registry that cannot be loaded is left to fail where a
+    verdict needs it."""
+    registrable_domain("example.com")
+    threading.Thread(target=_build_engine_quietly, name="engine-build", daemon=True).start()
 
 
 def judge(snapshot: TargetSnapshot) -> Verdict:

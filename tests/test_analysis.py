@@ -40,3 +40,37 @@ def test_a_targets_images_are_described_in_one_trip_in_order() -> None:
         pool.close()
     assert [entry[1:4] for entry in described] == [(32, 32, "PNG"), (None, None, None), (48, 48, "PNG")]
     assert described[1][4] and not described[0][4] and not described[2][4]
+
+
+def test_pages_are_read_while_the_engine_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's warm-up builds the detection engine beside the first pages, not in
+    front of them; a verdict waits for the build."""
+    import threading
+
+    import detectors.engine
+
+    release, building = threading.Event(), threading.Event()
+    built, builds = object(), []
+
+    def slow_build(registry):
+        builds.append(registry)
+        building.set()
+        release.wait(30)
+        return built
+
+    monkeypatch.setattr(detectors.engine, "build_engine", slow_build)
+    monkeypatch.setattr(analysis, "_engine", None)
+    monkeypatch.setattr(analysis, "_registry_paths", [])
+    analysis.warm_up()
+    assert building.wait(10)
+    _, identity = analysis.read_page(b"<title>Daily</title>", "text/html", "https://daily.example/", 10)
+    assert identity.names == [("Daily", "title")]  # read while the build is under way
+    judged: list[object] = []
+    waiting = threading.Thread(target=lambda: judged.append(analysis._engine_of_process()))
+    waiting.start()
+    waiting.join(0.2)
+    assert not judged, "a verdict waits for the engine being built"
+    release.set()
+    waiting.join(10)
+    assert judged == [built] and analysis._engine_of_process() is built
+    assert len(builds) == 1, "built once, not again by the verdict that waited"

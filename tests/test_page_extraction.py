@@ -128,3 +128,26 @@ def test_a_page_extraction_on_a_small_page() -> None:
     assert [kind for kind, _, _ in identity.licences] == ["news_licence"]
     assert [image.role for image in identity.images] == ["favicon", "logo"]
     assert identity.claims[0][0] == "本网讯"
+
+
+UTF8_EDGES = [
+    b"\xef\xbb\xbf<html><head><title>BOM \xe6\x96\xb0\xe5\x8d\x8e</title></head><body>x</body></html>",
+    b"<html><title>nul\x00here \xe6\x96\xb0</title><body>\x00a</body></html>",
+    "\u3000<p>\u3000新华网 版权所有\u3000</p>\u3000".encode(),
+    b"<html><body>\xff\xfe not UTF-8 <meta charset=utf-8></body></html>",
+    b"",
+]
+
+
+def test_pages_read_from_their_utf8_bytes_as_from_their_text() -> None:
+    """`read_page` parses UTF-8 bodies as they are: the same identity as parsing the
+    decoded text, on every real page and on BOMs, NULs, ideographic spaces and bytes that
+    are not UTF-8 (those take the text path)."""
+    from crawler.analysis import read_page
+
+    bodies = UTF8_EDGES + ([gzip.decompress(path.read_bytes()) for path in sorted(REAL_PAGES.rglob("*.html.gz"))]
+                           if REAL_PAGES.is_dir() else [])
+    for body in bodies:
+        text, encoding = decode_html(body, None)
+        assert read_page(body, None, "https://news.example/", 10) == (encoding, extract_page(text, "https://news.example/", 10))
+    assert extract_page("", "https://news.example/", utf8="<title>新华网</title>".encode()).names == [("新华网", "title")]

@@ -42,11 +42,16 @@ class PageIdentity:
         return not (has_names or has_logo or self.licences)
 
 
-def extract_page(html: str, url: str, link_limit: int = 10) -> PageIdentity:
-    """Everything `html` (served at `url`) says about its site's identity."""
+def extract_page(html: str, url: str, link_limit: int = 10, utf8: bytes | None = None) -> PageIdentity:
+    """Everything `html` (served at `url`) says about its site's identity. `utf8`: the
+    bytes `html` was decoded from, when they were valid UTF-8; parsed as they are, they
+    spare encoding the text again (~0.4 ms for a 200 KB page)."""
     # Parsed as parsel parses it, into plain lxml elements: lxml.html's element classes
     # cost a Python look-up for every element the extraction visits.
-    root = create_root_node(html or "<html></html>", etree.HTMLParser, base_url=url)
+    if utf8:
+        root = create_root_node("", etree.HTMLParser, base_url=url, body=utf8, encoding="utf-8")
+    else:
+        root = create_root_node(html or "<html></html>", etree.HTMLParser, base_url=url)
     base_element = next(root.iter("base"), None)
     base = (base_element.get("href") if base_element is not None else None) or url
     text = visible_text(root)
