@@ -33,6 +33,7 @@ from crawler.outcomes import failure_reason, http_outcome
 from crawler.platforms import Platforms
 from crawler.spiders.visit import SiteVisit
 from crawler.targets import Target, parse_targets
+from detectors.hostnames import PublicSuffixes
 
 ERROR_STATUSES = list(range(400, 600))  # seen by callbacks: a 404 home page is a finding
 _MARKER_STATUS = {"removed": ("gone", "account removed"), "captcha": ("blocked", "captcha"),
@@ -88,6 +89,7 @@ class SiteSpider(Spider):
         # Account URLs are known by the platform profiles, which come with the settings.
         spider.platforms = Platforms.load(crawler.settings.getlist("MASTHEAD_PLATFORMS"))
         spider.targets = parse_targets(spider.target_lines, spider.platforms)
+        PublicSuffixes.shared()  # read now, not while the first pages wait for their domains
         return spider
 
     @property
