@@ -3,7 +3,7 @@
 Why not `concurrent.futures.ProcessPoolExecutor`: it passes every call through a manager
 thread and a queue-feeder thread, and each hand-over between those and the event loop's
 thread waits for the GIL. Measured with 200 KB pages and 4 ms of work a call, that cost the
-crawl's thread ~1.1 ms of CPU a call against ~0.6 ms here, where the loop itself writes
+crawl's thread ~1.0 ms of CPU a call against ~0.5-0.7 ms here, where the loop itself writes
 each request to a worker's pipe and reads the answer from another. And a pool whose worker
 died (a crash in a C library, the OOM killer) stayed broken for the rest of the crawl; here
 only the calls that worker held fail, and a new worker takes its place.
@@ -35,6 +35,7 @@ Result = TypeVar("Result")
 _LENGTH = struct.Struct("!Q")
 MAX_REPLACEMENTS = 10  # workers started in place of dead ones, per pool
 PIPE_SIZE = 1 << 20
+IN_FLIGHT = 4  # requests written to a worker's pipe and not yet answered
 
 
 class WorkerDied(RuntimeError):
@@ -88,6 +89,10 @@ class _Worker(asyncio.Protocol):
         self._writer: asyncio.WriteTransport | None = None
         self._reader: asyncio.ReadTransport | None = None
         self._connecting: asyncio.Task[None] | None = None
+        # Requests written ahead of the worker: enough to keep it busy, few enough to fit
+        # its pipe. More would wait in the transport's buffer, which asyncio shifts down
+        # by memmove after every write to the pipe: megabytes moved per page.
+        self._room = asyncio.Semaphore(IN_FLIGHT)
 
     async def call(self, call_id: int, function: Callable[..., Result], args: tuple[Any, ...]) -> Result:
         self.load += 1
@@ -102,12 +107,13 @@ class _Worker(asyncio.Protocol):
                 self._connecting = asyncio.ensure_future(self._connect())
             await asyncio.shield(self._connecting)
         request = _frame((call_id, function, args))  # what cannot be pickled fails here
-        if self._writer is None or self._writer.is_closing():
-            raise WorkerDied(f"analysis worker {self.process.pid} has ended")
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.pending[call_id] = future
-        self._writer.write(request)
-        return await future
+        async with self._room:
+            if self._writer is None or self._writer.is_closing():
+                raise WorkerDied(f"analysis worker {self.process.pid} has ended")
+            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            self.pending[call_id] = future
+            self._writer.write(request)
+            return await future
 
     async def _connect(self) -> None:
         loop = asyncio.get_running_loop()

@@ -145,3 +145,30 @@ def test_closing_from_the_crawls_loop_lets_the_workers_leave_at_once() -> None:
 
     assert asyncio.run(crawl()) < 3
     assert [worker.process.returncode for worker in pool.workers] == [0, 0]
+
+
+def test_requests_wait_for_room_rather_than_pile_up_in_the_pipe_buffer(pool: WorkerPool) -> None:
+    """At most IN_FLIGHT requests are written ahead of a worker: page-sized requests then
+    go straight into the pipe, never into asyncio's write buffer (which is shifted down by
+    memmove after every partial write, megabytes per page when requests pile up)."""
+    from crawler.workers import IN_FLIGHT
+
+    page = os.urandom(200_000)
+    buffered: list[int] = []
+
+    async def many() -> None:
+        await asyncio.gather(*(pool.run(echo, index) for index in range(2)))  # pipes joined
+        for worker in pool.workers:
+            write = worker._writer.write
+
+            def watched(data: bytes, write=write, transport=worker._writer) -> None:
+                write(data)
+                buffered.append(transport.get_write_buffer_size())
+            worker._writer.write = watched
+        answers = await asyncio.gather(*(pool.run(echo, (index, page), 0.01) for index in range(30)))
+        assert [value[0] for _, value in answers] == list(range(30))
+        assert max(worker.load for worker in pool.workers) == 0
+
+    asyncio.run(many())
+    assert len(buffered) == 30 and max(buffered) == 0
+    assert IN_FLIGHT * len(page) < 1 << 20
