@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.analysis import Analysis, judge
 from crawler.items import TargetSnapshot
+from crawler.workers import WorkerDied
 from detectors.engine import DetectionEngine
 from detectors.findings import Verdict
 from detectors.profile import ShownAccount, ShownImage, ShownLicence, ShownName, TargetProfile
@@ -14,6 +16,9 @@ from detectors.profile import ShownAccount, ShownImage, ShownLicence, ShownName,
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
 
 def account_of(snapshot: TargetSnapshot) -> ShownAccount | None:
     seen = snapshot.account
@@ -78,4 +83,9 @@ class DetectionPipeline:
         return cls(Analysis.of(crawler))
 
     async def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
-        return attach(item, await self.analysis.run(judge, item))
+        try:
+            return attach(item, await self.analysis.run(judge, item))
+        except WorkerDied as exc:  # stored unjudged, with its evidence, rather than lost
+            logger.error("%s: not judged: %s", item.target, exc)
+            item.reasons = [f"not judged: {exc}"]
+            return item

@@ -12,6 +12,7 @@ from crawler.analysis import Analysis, describe_images
 from crawler.evidence import safe_folder_name, write_atomically
 from crawler.items import TargetSnapshot
 from crawler.store import Store, default_db_url
+from crawler.workers import WorkerDied
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -38,7 +39,13 @@ class ImageEvidencePipeline:
     async def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
         images = {image.url: image for image in item.images}
         pairs = [(blob, images[blob.url]) for blob in item.blobs if blob.kind == "image" and blob.url in images]
-        described = await self.analysis.run(describe_images, [blob.content for blob, _ in pairs], self.max_bytes)
+        contents = [blob.content for blob, _ in pairs]
+        try:
+            described = await self.analysis.run(describe_images, contents, self.max_bytes)
+        except WorkerDied as exc:  # kept as undecoded evidence: the target still counts
+            logger.error("%s: images not described: %s", item.target, exc)
+            described = [(hashlib.sha256(content).hexdigest(), None, None, None, f"not described: {exc}")
+                         for content in contents]
         for (blob, image), (sha256, width, height, kind, error) in zip(pairs, described):
             image.sha256, image.width, image.height, image.format, image.error = sha256, width, height, kind, error
             blob.name = f"images/{sha256}.{_EXTENSIONS.get(kind or '', 'bin')}"

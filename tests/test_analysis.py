@@ -74,3 +74,33 @@ def test_pages_are_read_while_the_engine_is_built(monkeypatch: pytest.MonkeyPatc
     waiting.join(10)
     assert judged == [built] and analysis._engine_of_process() is built
     assert len(builds) == 1, "built once, not again by the verdict that waited"
+
+
+class DeadWorkers:
+    """An Analysis whose worker died during every call."""
+
+    async def run(self, function, *args):
+        from crawler.workers import WorkerDied
+
+        raise WorkerDied("analysis worker 1 ended (exit status -9) during the call")
+
+
+def test_a_target_whose_worker_died_is_kept_with_its_evidence_not_dropped() -> None:
+    """The pipelines before the store carry on without the worker's answers: images named
+    by their digest with the reason, the target stored unjudged with the reason."""
+    import hashlib
+
+    from crawler.detection import DetectionPipeline
+    from crawler.items import Blob, ImageSeen, TargetSnapshot
+    from crawler.pipelines import ImageEvidencePipeline
+
+    content = png_bytes(logo(4, 32))
+    item = TargetSnapshot(target="daily.example", url="https://daily.example/",
+                          images=[ImageSeen("https://daily.example/logo.png", "logo", "https://daily.example/")],
+                          blobs=[Blob("", "image", "https://daily.example/logo.png", content, "2026-11-29T00:00:00Z")])
+    item = asyncio.run(ImageEvidencePipeline(DeadWorkers(), 10_000_000).process_item(item))
+    digest = hashlib.sha256(content).hexdigest()
+    assert item.images[0].sha256 == digest and "not described" in item.images[0].error
+    assert item.blobs[0].name == f"images/{digest}.bin"
+    item = asyncio.run(DetectionPipeline(DeadWorkers()).process_item(item))
+    assert item.verdict is None and item.reasons[0].startswith("not judged: analysis worker 1 ended")
