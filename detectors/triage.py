@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from detectors.domain_records import DomainRecords
 from detectors.engine import build_engine
 from detectors.findings import Verdict
 from detectors.hostnames import HostnameError, normalise_host
@@ -40,9 +41,11 @@ def host_of(text: str) -> str:
 
 def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """One record per line. The name detector only sees Chinese IDN labels (新华网.com), so
-    a host without a punycode label goes to the domain detector alone: same verdict."""
+    a host without a punycode label goes to the domain detector alone, and its record is
+    written straight from the index's matches (detectors.domain_records): same record."""
     engine = build_engine(registry, ("domain", "name"))
     domains = engine.detectors[0]
+    lookup, records = domains.index.lookup, DomainRecords(registry, domains)
     for line in lines:
         try:
             host = host_of(line)
@@ -50,10 +53,9 @@ def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str
             yield _record(line, None, str(exc))
             continue
         if "xn--" in host:
-            verdict = engine.analyse(TargetProfile(target=line, host=host))
+            yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
         else:
-            verdict = engine.decide(domains.detect_host(host))
-        yield _record(line, verdict)
+            yield records.record(line, host, lookup(host))
 
 
 def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
