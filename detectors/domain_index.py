@@ -182,9 +182,14 @@ class DomainIndex:
     def _match_label(self, label: str, suffix: str, found: dict[str, DomainMatch], idn: str | None = None) -> None:
         """The registrable label against every key: exact, look-alike, one edit, affixes."""
         compact = label.replace("-", "") if "-" in label else label
+        entries, shape = self.exact.get(compact, ()), skeleton(compact)
+        glyph, near = glyph_skeleton(shape), self.near_texts(shape)
+        if not (entries or near or shape in self.skeletons or glyph in self.glyphs or compact.find("es", 1) > 0
+                or (len(compact) > 3 and self.scan_affixes and next(self.automaton.iter(compact), None))):
+            return  # most labels: each step below needs one of these, so none would offer a match
         shown, score = idn or label, self.scorer.score
         owners: set[str] = set()  # organisations that list the label as their abbreviation
-        for key in self.exact.get(compact, ()):
+        for key in entries:
             if key.source == "abbreviation":
                 owners.add(key.org_id)
             if idn:
@@ -197,18 +202,16 @@ class DomainIndex:
                 self._offer_exact(found, key, compact, suffix)
         # An organisation's own abbreviation is no misspelling of another's key.
         others = owners if owners and self.own_key else None
-        shape = skeleton(compact)
         kind = "idn_homoglyph" if idn else "homoglyph"
         for key in self.skeletons.get(shape, ()):
             if key.key != compact:
                 _offer(found, key, kind, score("visual", key, compact, suffix),
                        f"look-alike characters ({shown} for {key.origin})")
-        for key in self.glyphs.get(glyph_skeleton(shape), ()):
+        for key in self.glyphs.get(glyph, ()):
             if (others is None or key.org_id in others) and skeleton(key.key) != shape \
                     and edit_kind(key.key, compact) is None:
                 _offer(found, key, kind, score("typo", key, compact, suffix),
                        f"look-alike letters ({shown} for {key.origin})")
-        near = self.near_texts(shape)
         if near:
             self._match_near(near, compact, shape, suffix, found, others, idn, shown)
         start = compact.find("es", 1)

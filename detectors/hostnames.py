@@ -114,6 +114,13 @@ class PublicSuffixes:
         """(subdomain part, label, public suffix) of a normalised host; ("", first label,
         rest) when it has no known suffix or is itself a public suffix. Walks the host
         from its last label leftwards while a longer rule may still match."""
+        if host.count(".") == 1:  # label.suffix: whatever the rules say of either, the walk
+            label, _, suffix = host.partition(".")  # ends in ("", label, suffix)
+            return "", label, suffix
+        return self.walk(host)
+
+    def walk(self, host: str) -> tuple[str, str, str]:
+        """`split` by its definition, for any host."""
         rules = self.rules
         start = -1  # where the longest matching suffix starts
         dot = host.rfind(".")

@@ -27,3 +27,17 @@ def test_public_suffix_split_agrees_with_tldextract_on_every_rule() -> None:
                 assert suffixes.split(host) == (expected.subdomain, expected.domain, expected.suffix), host
                 compared += 1
     assert compared > 1.5 * len(extract.tlds)
+
+
+def test_a_host_of_two_labels_splits_into_label_and_suffix_whatever_the_rules() -> None:
+    """`split`'s shortcut for `label.suffix` is the walk's answer, ("", label, suffix),
+    whether the suffix is a rule or not, the host itself a rule (co.uk), a `*.` rule's
+    parent or a `!` rule's name: every two-label name the rules hold, and a label under
+    every one-label rule."""
+    suffixes = PublicSuffixes.shared()
+    hosts = {name for name in suffixes.rules if name.count(".") == 1}
+    hosts |= {f"x.{name}" for name in suffixes.rules if "." not in name} | {"x.unknowntld", "a.b", "a.", ".a"}
+    for host in hosts:
+        label, _, suffix = host.partition(".")
+        assert suffixes.split(host) == suffixes.walk(host) == ("", label, suffix), host
+    assert len(hosts) > 1000
