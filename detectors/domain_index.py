@@ -63,11 +63,9 @@ class DomainIndex:
         self.near_keys: dict[str, tuple[str, tuple[Key, ...]]] = {}
         # A label within one edit of a key skeleton of length m shares its first or its last
         # (m - 1) // 2 letters (the edit is in the other half), a cheap test that spares most
-        # labels their deletion neighbourhood. By label length n: the halves of keys of
-        # length n - 1, n and n + 1 (`near_halves`: their lengths), so that one test serves.
-        self.near_heads: dict[int, set[str]] = defaultdict(set)
-        self.near_tails: dict[int, set[str]] = defaultdict(set)
-        self.near_halves: dict[int, tuple[int, ...]] = {}
+        # labels their deletion neighbourhood. By label length n: the halves' lengths, the
+        # heads and the tails of keys of length n - 1, n and n + 1, so that one test serves.
+        self.near_halves: dict[int, tuple[tuple[int, ...], set[str], set[str]]] = {}
         self.automaton = ahocorasick.Automaton()
         self.scan_affixes = False  # whether the automaton holds keys (once built)
 
@@ -101,9 +99,10 @@ class DomainIndex:
         if not half:
             return
         for length in (len(shape) - 1, len(shape), len(shape) + 1):
-            self.near_heads[length].add(shape[:half])
-            self.near_tails[length].add(shape[-half:])
-            self.near_halves[length] = tuple(sorted({*self.near_halves.get(length, ()), half}))
+            halves, heads, tails = self.near_halves.get(length) or ((), set(), set())
+            heads.add(shape[:half])
+            tails.add(shape[-half:])
+            self.near_halves[length] = (tuple(sorted({*halves, half})), heads, tails)
 
     def _keys_of(self, org: Organisation) -> list[Key]:
         """Every key of an organisation's domains and names. A domain under another
@@ -230,10 +229,10 @@ class DomainIndex:
         every key."""
         length = len(shape)
         if length >= 4 or self.shortest_near != 2:  # halves of two-letter keys are empty: no test
-            halves = self.near_halves.get(length)
-            if halves is None:
+            gate = self.near_halves.get(length)
+            if gate is None:
                 return ()
-            heads, tails = self.near_heads[length], self.near_tails[length]
+            halves, heads, tails = gate
             for half in halves:
                 if shape[:half] in heads or shape[-half:] in tails:
                     break

@@ -41,6 +41,13 @@ def normalise_host(text: str) -> str:
     return _plain_host(host) or _idna_host(text, host)
 
 
+def plain_host(text: str) -> str | None:
+    """`normalise_host(text)` for a stripped ASCII text that is already a plain host (letter-
+    digit-hyphen labels, perhaps upper-case, perhaps a trailing dot), without its cache;
+    None for anything else, which `normalise_host` must judge."""
+    return _plain_host(text.rstrip(".")) if text.isascii() else None
+
+
 def _plain_host(host: str) -> str | None:
     """The fast path: an ASCII host of letter-digit-hyphen labels, lower-cased, as IDNA
     with UTS #46 mapping would return it; None for anything else."""

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from detectors.domain_records import DomainRecords
 from detectors.engine import build_engine
 from detectors.findings import Verdict
-from detectors.hostnames import HostnameError, normalise_host
+from detectors.hostnames import HostnameError, normalise_host, plain_host
 from detectors.images import ImageError, load_image_file
 from detectors.profile import ShownImage, ShownName, TargetProfile
 from detectors.registry import Registry
@@ -33,6 +33,9 @@ _URL_CHARS = frozenset("/\\:@?#[]%")
 def host_of(text: str) -> str:
     """The host of a domain or URL line, normalised (raises HostnameError)."""
     value = text.strip()
+    plain = plain_host(value)  # most lines: a bare host
+    if plain is not None:
+        return plain
     if value.isascii() and value.isprintable() and " " not in value and _URL_CHARS.isdisjoint(value):
         return normalise_host(value.lower())  # what urlsplit's hostname would give, without it
     host = urlsplit(value if "://" in value else f"//{value}").hostname or ""
