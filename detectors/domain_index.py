@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Sequence
+from operator import attrgetter
 
 import ahocorasick
 
@@ -43,6 +44,8 @@ from detectors.domains import (
 from detectors.hostnames import PublicSuffixes
 from detectors.registry import Organisation, Registry
 from detectors.text import has_cjk, pinyin, pinyin_initials, words
+
+_SCORE = attrgetter("score")
 
 
 class DomainIndex:
@@ -175,7 +178,7 @@ class DomainIndex:
         if subs or "." in suffix:
             self._match_split(subs, label, suffix, found)
         if len(found) > 1:
-            return sorted(found.values(), key=lambda m: -m.score)
+            return sorted(found.values(), key=_SCORE, reverse=True)  # stable: equals keep their order
         return list(found.values())
 
     def _match_label(self, label: str, suffix: str, found: dict[str, DomainMatch], idn: str | None = None) -> None:

@@ -37,19 +37,14 @@ class DomainRecords:
         first = matches[0]
         if first.kind == "official":  # the index returns an official match alone
             return self._verdict(line, "official", 100, first.org_id, [findings[0]["explanation"]], findings)
-        best, best_score = -1, -1
-        for position, match in enumerate(matches):  # the first of equals, as decide()
-            if match.score > 0:
-                combined = _combined((match.score,))
-                if combined > best_score:
-                    best, best_score = position, combined
-        if best >= 0 and best_score >= IMPERSONATION_THRESHOLD:
-            return self._verdict(line, "impersonation", best_score, matches[best].org_id,
-                                 [findings[best]["explanation"]], findings)
-        strongest = max(match.score for match in matches)
-        reasons = [finding["explanation"] for finding in findings if finding["score"] > 0][:3]
+        # Matches come best first, one per organisation, so decide()'s best organisation (the
+        # first of the highest noisy-OR of one score, which grows with the score) is the first.
+        combined = _combined((first.score,))
+        if first.score > 0 and combined >= IMPERSONATION_THRESHOLD:
+            return self._verdict(line, "impersonation", combined, first.org_id, [findings[0]["explanation"]], findings)
         return {"target": line, "verdict": "clean", "org_id": None, "org_name": None,
-                "score": min(strongest, IMPERSONATION_THRESHOLD - 1), "reasons": reasons,
+                "score": min(first.score, IMPERSONATION_THRESHOLD - 1),
+                "reasons": [finding["explanation"] for finding in findings if finding["score"] > 0][:3],
                 "findings": findings, "error": None}
 
     def _verdict(self, line: str, verdict: str, score: int, org_id: str, reasons: list[str],

@@ -45,7 +45,10 @@ def plain_host(text: str) -> str | None:
     """`normalise_host(text)` for a stripped ASCII text that is already a plain host (letter-
     digit-hyphen labels, perhaps upper-case, perhaps a trailing dot), without its cache;
     None for anything else, which `normalise_host` must judge."""
-    return _plain_host(text.rstrip(".")) if text.isascii() else None
+    if not text.isascii():
+        return None
+    host = text.rstrip(".").lower()
+    return host if len(host) <= _MAX_HOST and _PLAIN_HOST.fullmatch(host) else None
 
 
 def _plain_host(host: str) -> str | None:
