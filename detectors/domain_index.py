@@ -186,9 +186,8 @@ class DomainIndex:
         compact = label.replace("-", "") if "-" in label else label
         entries, shape = self.exact.get(compact, ()), skeleton(compact)
         glyph, near = glyph_skeleton(shape), self.near_texts(shape)
-        if not (entries or near or shape in self.skeletons or glyph in self.glyphs or compact.find("es", 1) > 0
-                or (len(compact) > 3 and self.scan_affixes and next(self.automaton.iter(compact), None))):
-            return  # most labels: each step below needs one of these, so none would offer a match
+        if not (entries or near or self._could_match(compact, shape, glyph)):
+            return  # most labels
         shown, score = idn or label, self.scorer.score
         owners: set[str] = set()  # organisations that list the label as their abbreviation
         for key in entries:
@@ -224,6 +223,13 @@ class DomainIndex:
             start = compact.find("es", start + 1)
         if len(compact) > 3 and self.scan_affixes:
             self._match_affixes(label, compact, suffix, found)
+
+    def _could_match(self, compact: str, shape: str, glyph: str) -> bool:
+        """Whether the steps of `_match_label` after the exact keys and one-edit texts could
+        offer a match: each needs its dictionary hit, an 'es' or a key inside the label.
+        False for most labels, which then skip them (tests check that this changes nothing)."""
+        return (shape in self.skeletons or glyph in self.glyphs or compact.find("es", 1) > 0
+                or (len(compact) > 3 and self.scan_affixes and next(self.automaton.iter(compact), None) is not None))
 
     def near_texts(self, shape: str) -> Sequence[str]:
         """Texts of keys whose skeleton shares a one-deletion neighbour with the label's
@@ -270,8 +276,11 @@ class DomainIndex:
     def _match_affixes(self, label: str, compact: str, suffix: str, found: dict[str, DomainMatch]) -> None:
         """Keys inside the label with news words, codes or digits around them."""
         for end, text in self.automaton.iter(compact):
-            before, after = affix_split(compact[: end + 1 - len(text)]), affix_split(compact[end + 1:])
-            if len(text) == len(compact) or before is None or after is None:
+            if len(text) == len(compact):
+                continue
+            before = affix_split(compact[: end + 1 - len(text)])
+            after = affix_split(compact[end + 1:]) if before is not None else None
+            if after is None:
                 continue
             glued = "-" not in label and min(map(len, (*before, *after))) < 3
             for key in self.exact[text]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from detectors.domain_index import DomainIndex
 from detectors.engine import build_engine
 from detectors.hostnames import HostnameError, PublicSuffixes
 from detectors.profile import TargetProfile
@@ -83,18 +84,50 @@ def bundled() -> Registry:
     return Registry.load()
 
 
-@pytest.mark.skipif(not TOP_SITES.exists(), reason="the Tranco list is not beside the checkout")
-def test_check_domains_is_its_definition_on_popular_and_lookalike_hosts(bundled) -> None:
+@pytest.fixture(scope="module")
+def sample(bundled) -> list[str]:
+    """Some 40,000 lines: popular hosts, look-alikes (some under a subdomain or in a URL),
+    Chinese IDNs, official hosts and their subdomains, a few that are no host at all."""
+    if not TOP_SITES.exists():
+        pytest.skip("the Tranco list is not beside the checkout")
     rng = random.Random(11)
     official = sorted({domain for org in bundled for domain in org.domains})
     lines = popular(20_000) + lookalikes(bundled, 40, rng) + chinese(bundled)[:3000] + official
     lines += [f"sub.{domain}" for domain in official] + ["bad host", "", "-x-.com", "例子.测试"]
     rng.shuffle(lines)
-    fast = list(check_domains(bundled, lines))
-    slow = list(records_by_definition(bundled, lines))
-    assert len(fast) == len(slow) == len(lines)
+    return lines
+
+
+def test_check_domains_is_its_definition_on_popular_and_lookalike_hosts(bundled, sample) -> None:
+    fast = list(check_domains(bundled, sample))
+    slow = list(records_by_definition(bundled, sample))
+    assert len(fast) == len(slow) == len(sample)
     for got, expected in zip(fast, slow):
         assert comparable(got) == comparable(expected) and list(got) == list(expected), got["target"]
     verdicts = Counter(record["verdict"] for record in fast)
     assert verdicts["clean"] > 15_000 and verdicts["impersonation"] > 15_000 and verdicts["official"] > 600
     assert sum(bool(record.get("findings")) and record["verdict"] == "clean" for record in fast) > 500
+
+
+def test_labels_ruled_out_early_have_no_match_on_the_full_path(bundled, sample, monkeypatch) -> None:
+    """`DomainIndex._could_match` lets most labels skip the look-alike steps: with it
+    always true (every step run), every look-up is the same."""
+    index = DomainIndex.from_registry(bundled)
+    hosts = []
+    for line in sample:
+        try:
+            hosts.append(host_of(line))
+        except HostnameError:
+            continue
+    answers: list[bool] = []
+    could_match = index._could_match
+
+    def counted(*args: str) -> bool:
+        answers.append(could_match(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(index, "_could_match", counted)
+    fast = [index.lookup(host) for host in hosts]
+    monkeypatch.setattr(index, "_could_match", lambda *args: True)
+    assert [index.lookup(host) for host in hosts] == fast
+    assert answers.count(False) > 15_000  # it did rule out most popular labels

@@ -41,3 +41,24 @@ def test_a_host_of_two_labels_splits_into_label_and_suffix_whatever_the_rules() 
         label, _, suffix = host.partition(".")
         assert suffixes.split(host) == suffixes.walk(host) == ("", label, suffix), host
     assert len(hosts) > 1000
+
+
+def test_plain_host_is_normalise_host_or_declines() -> None:
+    """`plain_host`, the uncached shortcut of `masthead check domains`, answers as
+    `normalise_host` does, or leaves the text to it."""
+    from detectors.hostnames import HostnameError, normalise_host, plain_host
+
+    texts = ["example.com", "Example.COM", "example.com.", "a-b.c-d.org", "xn--fiqs8s.cn", "XN--FIQS8S.CN",
+             "a..b", "-a.com", "a-.com", "ab--c.com", "xn--a.com", "x", "a b.com", "a/b.com", "a:80.com",
+             "\u212aelvin.com", "例子.测试", "a_b.com", "." * 3, "", f"{'a' * 63}.com", f"{'a' * 64}.com",
+             ".".join(["abc"] * 64), ".".join(["abc"] * 63) + "."]
+    declined = 0
+    for text in texts:
+        fast = plain_host(text)
+        try:
+            expected = normalise_host(text)
+        except HostnameError:
+            expected = None
+        assert fast is None or fast == expected, text
+        declined += fast is None
+    assert 0 < declined < len(texts) - 5
