@@ -2,9 +2,10 @@
 
 Both are on the hot path of `masthead check domains`, so each has a fast form whose
 results are those of the slow, general one: `normalise_host` skips IDNA for hosts that
-are already lower-case-able ASCII letter-digit-hyphen labels, and `PublicSuffixes` splits
-a host on tldextract's bundled Public Suffix List with one dictionary look-up per label
-instead of tldextract's ~20 µs a call (tests/test_hostnames.py compares the two).
+are already lower-case-able ASCII letter-digit-hyphen labels (`plain_host`: that test
+alone, without the cache), and `PublicSuffixes` splits a host on tldextract's bundled
+Public Suffix List with one dictionary look-up per label instead of tldextract's ~20 µs
+a call, and without any for a host of two labels (tests/test_hostnames.py compares them).
 """
 
 from __future__ import annotations
