@@ -68,15 +68,15 @@ def chinese(registry: Registry) -> list[str]:
 
 
 def comparable(record: dict[str, Any]) -> dict[str, Any]:
-    """The record, less the wording of name findings: between two names of one
-    organisation that score alike (ETtoday新聞雲, ETtoday新闻云), the name detector's choice
-    depends on the engine instance (its entries are hashed by identity), so two engines
-    may word the same finding differently. Everything else must be equal."""
-    if not any(finding["detector"] == "name" for finding in record.get("findings", ())):
+    """The record, or for one with name findings (a Chinese IDN, which `check_domains` hands
+    to `engine.analyse` as the definition does) its target and domain findings: between
+    names that score alike (ETtoday新聞雲 and ETtoday新闻云 of one organisation, 文匯報 and
+    文汇报 of two) the name detector's choice depends on the engine instance (its entries
+    are hashed by identity), so two engines may word or attribute such a record differently."""
+    findings = record.get("findings", ())
+    if not any(finding["detector"] == "name" for finding in findings):
         return record
-    findings = [{**finding, "explanation": None, "reference": None} if finding["detector"] == "name" else finding
-                for finding in record["findings"]]
-    return {**record, "reasons": None, "findings": findings}
+    return {"target": record["target"], "findings": [f for f in findings if f["detector"] != "name"]}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +104,7 @@ def test_check_domains_is_its_definition_on_popular_and_lookalike_hosts(bundled,
     assert len(fast) == len(slow) == len(sample)
     for got, expected in zip(fast, slow):
         assert comparable(got) == comparable(expected) and list(got) == list(expected), got["target"]
+    assert sum(comparable(record) is record for record in fast) > 35_000  # compared whole
     verdicts = Counter(record["verdict"] for record in fast)
     assert verdicts["clean"] > 15_000 and verdicts["impersonation"] > 15_000 and verdicts["official"] > 600
     assert sum(bool(record.get("findings")) and record["verdict"] == "clean" for record in fast) > 500
