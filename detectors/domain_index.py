@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Sequence
+from operator import attrgetter
 
 import ahocorasick
 
@@ -44,6 +45,8 @@ from detectors.hostnames import PublicSuffixes
 from detectors.registry import Organisation, Registry
 from detectors.text import has_cjk, pinyin, pinyin_initials, words
 
+_SCORE = attrgetter("score")
+
 
 class DomainIndex:
     """Official domains and brand keys of a registry, for `lookup`."""
@@ -63,11 +66,9 @@ class DomainIndex:
         self.near_keys: dict[str, tuple[str, tuple[Key, ...]]] = {}
         # A label within one edit of a key skeleton of length m shares its first or its last
         # (m - 1) // 2 letters (the edit is in the other half), a cheap test that spares most
-        # labels their deletion neighbourhood. By label length n: the halves of keys of
-        # length n - 1, n and n + 1 (`near_halves`: their lengths), so that one test serves.
-        self.near_heads: dict[int, set[str]] = defaultdict(set)
-        self.near_tails: dict[int, set[str]] = defaultdict(set)
-        self.near_halves: dict[int, tuple[int, ...]] = {}
+        # labels their deletion neighbourhood. By label length n: the halves' lengths, the
+        # heads and the tails of keys of length n - 1, n and n + 1, so that one test serves.
+        self.near_halves: dict[int, tuple[tuple[int, ...], set[str], set[str]]] = {}
         self.automaton = ahocorasick.Automaton()
         self.scan_affixes = False  # whether the automaton holds keys (once built)
 
@@ -101,9 +102,10 @@ class DomainIndex:
         if not half:
             return
         for length in (len(shape) - 1, len(shape), len(shape) + 1):
-            self.near_heads[length].add(shape[:half])
-            self.near_tails[length].add(shape[-half:])
-            self.near_halves[length] = tuple(sorted({*self.near_halves.get(length, ()), half}))
+            halves, heads, tails = self.near_halves.get(length) or ((), set(), set())
+            heads.add(shape[:half])
+            tails.add(shape[-half:])
+            self.near_halves[length] = (tuple(sorted({*halves, half})), heads, tails)
 
     def _keys_of(self, org: Organisation) -> list[Key]:
         """Every key of an organisation's domains and names. A domain under another
@@ -176,15 +178,19 @@ class DomainIndex:
         if subs or "." in suffix:
             self._match_split(subs, label, suffix, found)
         if len(found) > 1:
-            return sorted(found.values(), key=lambda m: -m.score)
+            return sorted(found.values(), key=_SCORE, reverse=True)  # stable: equals keep their order
         return list(found.values())
 
     def _match_label(self, label: str, suffix: str, found: dict[str, DomainMatch], idn: str | None = None) -> None:
         """The registrable label against every key: exact, look-alike, one edit, affixes."""
         compact = label.replace("-", "") if "-" in label else label
+        entries, shape = self.exact.get(compact, ()), skeleton(compact)
+        glyph, near = glyph_skeleton(shape), self.near_texts(shape)
+        if not (entries or near or self._could_match(compact, shape, glyph)):
+            return  # most labels
         shown, score = idn or label, self.scorer.score
         owners: set[str] = set()  # organisations that list the label as their abbreviation
-        for key in self.exact.get(compact, ()):
+        for key in entries:
             if key.source == "abbreviation":
                 owners.add(key.org_id)
             if idn:
@@ -197,18 +203,16 @@ class DomainIndex:
                 self._offer_exact(found, key, compact, suffix)
         # An organisation's own abbreviation is no misspelling of another's key.
         others = owners if owners and self.own_key else None
-        shape = skeleton(compact)
         kind = "idn_homoglyph" if idn else "homoglyph"
         for key in self.skeletons.get(shape, ()):
             if key.key != compact:
                 _offer(found, key, kind, score("visual", key, compact, suffix),
                        f"look-alike characters ({shown} for {key.origin})")
-        for key in self.glyphs.get(glyph_skeleton(shape), ()):
+        for key in self.glyphs.get(glyph, ()):
             if (others is None or key.org_id in others) and skeleton(key.key) != shape \
                     and edit_kind(key.key, compact) is None:
                 _offer(found, key, kind, score("typo", key, compact, suffix),
                        f"look-alike letters ({shown} for {key.origin})")
-        near = self.near_texts(shape)
         if near:
             self._match_near(near, compact, shape, suffix, found, others, idn, shown)
         start = compact.find("es", 1)
@@ -220,6 +224,13 @@ class DomainIndex:
         if len(compact) > 3 and self.scan_affixes:
             self._match_affixes(label, compact, suffix, found)
 
+    def _could_match(self, compact: str, shape: str, glyph: str) -> bool:
+        """Whether the steps of `_match_label` after the exact keys and one-edit texts could
+        offer a match: each needs its dictionary hit, an 'es' or a key inside the label.
+        False for most labels, which then skip them (tests check that this changes nothing)."""
+        return (shape in self.skeletons or glyph in self.glyphs or compact.find("es", 1) > 0
+                or (len(compact) > 3 and self.scan_affixes and next(self.automaton.iter(compact), None) is not None))
+
     def near_texts(self, shape: str) -> Sequence[str]:
         """Texts of keys whose skeleton shares a one-deletion neighbour with the label's
         skeleton `shape` (the candidates of the one-edit search), sorted: the first of
@@ -227,10 +238,10 @@ class DomainIndex:
         every key."""
         length = len(shape)
         if length >= 4 or self.shortest_near != 2:  # halves of two-letter keys are empty: no test
-            halves = self.near_halves.get(length)
-            if halves is None:
+            gate = self.near_halves.get(length)
+            if gate is None:
                 return ()
-            heads, tails = self.near_heads[length], self.near_tails[length]
+            halves, heads, tails = gate
             for half in halves:
                 if shape[:half] in heads or shape[-half:] in tails:
                     break
@@ -265,8 +276,11 @@ class DomainIndex:
     def _match_affixes(self, label: str, compact: str, suffix: str, found: dict[str, DomainMatch]) -> None:
         """Keys inside the label with news words, codes or digits around them."""
         for end, text in self.automaton.iter(compact):
-            before, after = affix_split(compact[: end + 1 - len(text)]), affix_split(compact[end + 1:])
-            if len(text) == len(compact) or before is None or after is None:
+            if len(text) == len(compact):
+                continue
+            before = affix_split(compact[: end + 1 - len(text)])
+            after = affix_split(compact[end + 1:]) if before is not None else None
+            if after is None:
                 continue
             glued = "-" not in label and min(map(len, (*before, *after))) < 3
             for key in self.exact[text]:

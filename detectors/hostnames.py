@@ -2,9 +2,10 @@
 
 Both are on the hot path of `masthead check domains`, so each has a fast form whose
 results are those of the slow, general one: `normalise_host` skips IDNA for hosts that
-are already lower-case-able ASCII letter-digit-hyphen labels, and `PublicSuffixes` splits
-a host on tldextract's bundled Public Suffix List with one dictionary look-up per label
-instead of tldextract's ~20 µs a call (tests/test_hostnames.py compares the two).
+are already lower-case-able ASCII letter-digit-hyphen labels (`plain_host`: that test
+alone, without the cache), and `PublicSuffixes` splits a host on tldextract's bundled
+Public Suffix List with one dictionary look-up per label instead of tldextract's ~20 µs
+a call, and without any for a host of two labels (tests/test_hostnames.py compares them).
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ def normalise_host(text: str) -> str:
     """
     host = text.strip().rstrip(".")
     return _plain_host(host) or _idna_host(text, host)
+
+
+def plain_host(text: str) -> str | None:
+    """`normalise_host(text)` for a stripped ASCII text that is already a plain host (letter-
+    digit-hyphen labels, perhaps upper-case, perhaps a trailing dot), without its cache;
+    None for anything else, which `normalise_host` must judge."""
+    if not text.isascii():
+        return None
+    host = text.rstrip(".").lower()
+    return host if len(host) <= _MAX_HOST and _PLAIN_HOST.fullmatch(host) else None
 
 
 def _plain_host(host: str) -> str | None:
@@ -114,6 +125,13 @@ class PublicSuffixes:
         """(subdomain part, label, public suffix) of a normalised host; ("", first label,
         rest) when it has no known suffix or is itself a public suffix. Walks the host
         from its last label leftwards while a longer rule may still match."""
+        if host.count(".") == 1:  # label.suffix: whatever the rules say of either, the walk
+            label, _, suffix = host.partition(".")  # ends in ("", label, suffix)
+            return "", label, suffix
+        return self.walk(host)
+
+    def walk(self, host: str) -> tuple[str, str, str]:
+        """`split` by its definition, for any host."""
         rules = self.rules
         start = -1  # where the longest matching suffix starts
         dot = host.rfind(".")

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from detectors.domain_records import DomainRecords
 from detectors.engine import build_engine
 from detectors.findings import Verdict
-from detectors.hostnames import HostnameError, normalise_host
+from detectors.hostnames import HostnameError, normalise_host, plain_host
 from detectors.images import ImageError, load_image_file
 from detectors.profile import ShownImage, ShownName, TargetProfile
 from detectors.registry import Registry
@@ -32,6 +33,9 @@ _URL_CHARS = frozenset("/\\:@?#[]%")
 def host_of(text: str) -> str:
     """The host of a domain or URL line, normalised (raises HostnameError)."""
     value = text.strip()
+    plain = plain_host(value)  # most lines: a bare host
+    if plain is not None:
+        return plain
     if value.isascii() and value.isprintable() and " " not in value and _URL_CHARS.isdisjoint(value):
         return normalise_host(value.lower())  # what urlsplit's hostname would give, without it
     host = urlsplit(value if "://" in value else f"//{value}").hostname or ""
@@ -40,9 +44,11 @@ def host_of(text: str) -> str:
 
 def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """One record per line. The name detector only sees Chinese IDN labels (新华网.com), so
-    a host without a punycode label goes to the domain detector alone: same verdict."""
+    a host without a punycode label goes to the domain detector alone, and its record is
+    written straight from the index's matches (detectors.domain_records): same record."""
     engine = build_engine(registry, ("domain", "name"))
     domains = engine.detectors[0]
+    lookup, records = domains.index.lookup, DomainRecords(registry, domains)
     for line in lines:
         try:
             host = host_of(line)
@@ -50,10 +56,9 @@ def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str
             yield _record(line, None, str(exc))
             continue
         if "xn--" in host:
-            verdict = engine.analyse(TargetProfile(target=line, host=host))
+            yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
         else:
-            verdict = engine.decide(domains.detect_host(host))
-        yield _record(line, verdict)
+            yield records.record(line, host, lookup(host))
 
 
 def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:

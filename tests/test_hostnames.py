@@ -27,3 +27,38 @@ def test_public_suffix_split_agrees_with_tldextract_on_every_rule() -> None:
                 assert suffixes.split(host) == (expected.subdomain, expected.domain, expected.suffix), host
                 compared += 1
     assert compared > 1.5 * len(extract.tlds)
+
+
+def test_a_host_of_two_labels_splits_into_label_and_suffix_whatever_the_rules() -> None:
+    """`split`'s shortcut for `label.suffix` is the walk's answer, ("", label, suffix),
+    whether the suffix is a rule or not, the host itself a rule (co.uk), a `*.` rule's
+    parent or a `!` rule's name: every two-label name the rules hold, and a label under
+    every one-label rule."""
+    suffixes = PublicSuffixes.shared()
+    hosts = {name for name in suffixes.rules if name.count(".") == 1}
+    hosts |= {f"x.{name}" for name in suffixes.rules if "." not in name} | {"x.unknowntld", "a.b", "a.", ".a"}
+    for host in hosts:
+        label, _, suffix = host.partition(".")
+        assert suffixes.split(host) == suffixes.walk(host) == ("", label, suffix), host
+    assert len(hosts) > 1000
+
+
+def test_plain_host_is_normalise_host_or_declines() -> None:
+    """`plain_host`, the uncached shortcut of `masthead check domains`, answers as
+    `normalise_host` does, or leaves the text to it."""
+    from detectors.hostnames import HostnameError, normalise_host, plain_host
+
+    texts = ["example.com", "Example.COM", "example.com.", "a-b.c-d.org", "xn--fiqs8s.cn", "XN--FIQS8S.CN",
+             "a..b", "-a.com", "a-.com", "ab--c.com", "xn--a.com", "x", "a b.com", "a/b.com", "a:80.com",
+             "\u212aelvin.com", "例子.测试", "a_b.com", "." * 3, "", f"{'a' * 63}.com", f"{'a' * 64}.com",
+             ".".join(["abc"] * 64), ".".join(["abc"] * 63) + "."]
+    declined = 0
+    for text in texts:
+        fast = plain_host(text)
+        try:
+            expected = normalise_host(text)
+        except HostnameError:
+            expected = None
+        assert fast is None or fast == expected, text
+        declined += fast is None
+    assert 0 < declined < len(texts) - 5
