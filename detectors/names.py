@@ -80,7 +80,7 @@ class NameIndex:
 
     def __init__(self, registry: Registry):
         self.exact: dict[str, list[_Entry]] = defaultdict(list)
-        self.by_char: dict[str, set[_Entry]] = defaultdict(set)
+        self.by_char: dict[str, list[_Entry]] = defaultdict(list)
         self.by_pinyin: dict[str, list[_Entry]] = defaultdict(list)
         self.by_initials: dict[tuple[int, str], list[_Entry]] = defaultdict(list)
         self.latin: list[_Entry] = []
@@ -93,8 +93,8 @@ class NameIndex:
                 entry = _Entry(org.id, name, folded, _tokens(name))
                 self.exact[folded].append(entry)
                 if entry.cjk:
-                    for char in set(folded):
-                        self.by_char[char].add(entry)
+                    for char in dict.fromkeys(folded):  # each entry once per character
+                        self.by_char[char].append(entry)
                     if len(folded) >= 3:
                         self.by_pinyin[pinyin(folded)].append(entry)
                         self.by_initials[(len(folded), pinyin_initials(folded))].append(entry)
@@ -115,14 +115,17 @@ class NameIndex:
         else:
             found += self._match_latin(folded, _tokens(segment))
         best: dict[str, NameMatch] = {}
-        for match in sorted(found, key=lambda m: -m.score):
+        # Between equal scores, a name written as shown (文匯報 in 文匯報新闻网) goes first.
+        for match in sorted(found, key=lambda m: (-m.score, m.reference not in segment)):
             best.setdefault(match.org_id, match)
         return list(best.values())
 
     def _match_cjk(self, folded: str) -> list[NameMatch]:
         found = []
         hits: dict[_Entry, int] = defaultdict(int)
-        for char in set(folded):
+        # In the order of the text and of the registry, never of a set: names that match
+        # alike are then reported the same way in every process.
+        for char in dict.fromkeys(folded):
             for entry in self.by_char.get(char, ()):
                 hits[entry] += 1
         for entry, shared in hits.items():
