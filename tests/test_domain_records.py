@@ -67,18 +67,6 @@ def chinese(registry: Registry) -> list[str]:
     return [f"{name}{tail}.{tld}" for name in names for tail in ("", "网", "新闻") for tld in ("com", "中国", "cn")]
 
 
-def comparable(record: dict[str, Any]) -> dict[str, Any]:
-    """The record, or for one with name findings (a Chinese IDN, which `check_domains` hands
-    to `engine.analyse` as the definition does) its target and domain findings: between
-    names that score alike (ETtoday新聞雲 and ETtoday新闻云 of one organisation, 文匯報 and
-    文汇报 of two) the name detector's choice depends on the engine instance (its entries
-    are hashed by identity), so two engines may word or attribute such a record differently."""
-    findings = record.get("findings", ())
-    if not any(finding["detector"] == "name" for finding in findings):
-        return record
-    return {"target": record["target"], "findings": [f for f in findings if f["detector"] != "name"]}
-
-
 @pytest.fixture(scope="module")
 def bundled() -> Registry:
     return Registry.load()
@@ -103,8 +91,8 @@ def test_check_domains_is_its_definition_on_popular_and_lookalike_hosts(bundled,
     slow = list(records_by_definition(bundled, sample))
     assert len(fast) == len(slow) == len(sample)
     for got, expected in zip(fast, slow):
-        assert comparable(got) == comparable(expected) and list(got) == list(expected), got["target"]
-    assert sum(comparable(record) is record for record in fast) > 35_000  # compared whole
+        assert got == expected and list(got) == list(expected), got["target"]
+    assert sum(any(f["detector"] == "name" for f in record.get("findings", ())) for record in fast) > 1000
     verdicts = Counter(record["verdict"] for record in fast)
     assert verdicts["clean"] > 15_000 and verdicts["impersonation"] > 15_000 and verdicts["official"] > 600
     assert sum(bool(record.get("findings")) and record["verdict"] == "clean" for record in fast) > 500
