@@ -226,6 +226,7 @@ class WorkerPool:
 def serve(requests_fd: int, answers_fd: int) -> None:
     """A worker's loop: read a request, run it, write the answer, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the crawl, which stops us
+    os.dup2(2, 1)  # the crawl's output may be JSON lines: a library's prints go to stderr
     requests, answers = os.fdopen(requests_fd, "rb"), os.fdopen(answers_fd, "wb")
     start = _read_frame(requests)
     if start is None:

@@ -172,3 +172,23 @@ def test_requests_wait_for_room_rather_than_pile_up_in_the_pipe_buffer(pool: Wor
     asyncio.run(many())
     assert len(buffered) == 30 and max(buffered) == 0
     assert IN_FLIGHT * len(page) < 1 << 20
+
+
+def shout() -> str:
+    print("a library printing to standard output", flush=True)
+    return "answered"
+
+
+def test_what_a_worker_prints_goes_to_standard_error_not_the_crawls_output() -> None:
+    script = textwrap.dedent(f"""
+        import asyncio, sys
+        sys.path.insert(0, {os.getcwd()!r})
+        from crawler.workers import WorkerPool
+        from tests.test_workers import remember, shout
+        pool = WorkerPool(1, remember, ("x",))
+        print(asyncio.run(pool.run(shout)))
+        pool.close()
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.stdout == "answered\n"
+    assert "a library printing" in run.stderr
