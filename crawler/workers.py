@@ -117,7 +117,8 @@ class _Worker(asyncio.Protocol):
 
     async def _connect(self) -> None:
         loop = asyncio.get_running_loop()
-        self._writer, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, os.fdopen(self._requests, "wb", 0))
+        self._writer, _ = await loop.connect_write_pipe(asyncio.BaseProtocol,
+                                                        os.fdopen(self._requests, "wb", 0))
         self._reader, _ = await loop.connect_read_pipe(lambda: self, os.fdopen(self._answers, "rb", 0))
 
     def data_received(self, data: bytes) -> None:
@@ -138,7 +139,8 @@ class _Worker(asyncio.Protocol):
         try:
             value = pickle.loads(pickled)
         except Exception as exc:  # noqa: BLE001 - an answer that cannot be read fails its call
-            future.set_exception(RemoteError(f"unreadable answer from analysis worker {self.process.pid}: {exc!r}"))
+            future.set_exception(RemoteError(
+                f"unreadable answer from analysis worker {self.process.pid}: {exc!r}"))
             return
         if ok:
             future.set_result(value)
