@@ -8,6 +8,8 @@ pHash, dHash and wHash, and a shape view (how far each pixel is from the backgro
 whatever its colour) with pHash, which survives recolouring. Wide or tall images are also
 cut at their blank gaps, so that a logo at the left of a banner with the site name beside
 it is compared on its own. The hashes are computed for all views at once (numpy).
+Each view is also kept as a 16 px thumbnail: 64-bit hashes of unrelated simple logos
+collide, their grey levels much less (see detectors.logos.likeness).
 
 A registry logo is also hashed as a page might show it cut at its edges or turned a few
 degrees (`variants=True`): those views hash far from the upright whole, so each gets rows
@@ -24,6 +26,7 @@ from PIL import Image
 HASH_KINDS = ("phash", "dhash", "whash", "shape")
 _VIEW = 64  # side of the normalised square views
 _CANVAS = 32  # side hashed (pHash's own input size)
+THUMB = 16  # side of the thumbnails kept beside the hashes
 _WORK = 128  # larger images are reduced to this before normalising
 _MIN_CONTRAST = 0.04  # a content/background difference below this is a blank image
 _WIDE = 1.6  # aspect ratio from which an image is also cut at its gaps
@@ -235,7 +238,17 @@ def view_hashes(views: np.ndarray) -> np.ndarray:
 def image_hashes(image: Image.Image, variants: bool = False) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Crop labels, their hashes (crops × HASH_KINDS, uint64) and log aspect ratios; none
     for a blank image. variants: also of the image cut and turned (registry logos)."""
+    return image_features(image, variants)[:3]
+
+
+def image_features(image: Image.Image, variants: bool = False
+                   ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """image_hashes, and the (tone, shape) thumbnails of the same views (crops, 2, THUMB,
+    THUMB) uint8."""
     labels, views, aspects = normalised_views(image, variants)
     if not labels:
-        return [], np.zeros((0, len(HASH_KINDS)), dtype=np.uint64), aspects
-    return labels, view_hashes(views), aspects
+        return ([], np.zeros((0, len(HASH_KINDS)), dtype=np.uint64), aspects,
+                np.zeros((0, 2, THUMB, THUMB), dtype=np.uint8))
+    factor = _VIEW // THUMB
+    thumbs = views.reshape(len(views), 2, THUMB, factor, THUMB, factor).mean(axis=(3, 5))
+    return labels, view_hashes(views), aspects, thumbs.round().clip(0, 255).astype(np.uint8)

@@ -2,6 +2,8 @@
 
 Two stages. Hashes of normalised views (detectors.logo_hashes) find candidates; keypoints
 (detectors.logo_keypoints) confirm or overrule them, and propose what the hashes missed.
+A hash candidate that keypoints do not support must also look alike in thumbnails of the
+same views (`likeness`): 64-bit hashes of unrelated plain logos collide far more often.
 
 All registry hashes sit in one uint64 array (row = logo × crop, column = hash kind); a query
 is compared with every row at once (XOR + popcount), so its cost does not grow as a Python
@@ -19,7 +21,7 @@ from PIL import Image
 
 from detectors.findings import Finding
 from detectors.images import ImageError, load_image_file
-from detectors.logo_hashes import HASH_KINDS, VARIANT, image_hashes
+from detectors.logo_hashes import HASH_KINDS, THUMB, VARIANT, image_features
 from detectors.logo_keypoints import (VERIFIED_INLIERS, VERIFIED_SHARE, Agreement, KeypointIndex, Keypoints,
                                       agreement, query_keypoints)
 from detectors.profile import TargetProfile
@@ -41,6 +43,9 @@ _VERIFIED_HASHES = 8  # closest hash candidates checked on keypoints
 _COVERED = 0.5  # share of a reference's keypoints a query must show for the share to count only those
 _SUPPORTED = 6  # agreeing keypoints from which a look-alike's hashes are taken at their word…
 _UNSUPPORTED = 0.04  # …else this is added to its distance, when the query is large enough for keypoints
+_ALIKE = 0.9  # thumbnail correlation (see likeness) below which an unsupported candidate's…
+_ALIKE_FAVICON = 0.92  # …(a favicon's, at half the side)…
+_UNLIKE_WEIGHT = 0.7  # …distance grows by this much per unit of the shortfall
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ class LogoIndex:
         self._aspects = np.zeros(0, dtype=np.float32)
         self._row_logos = np.zeros(0, dtype=np.int32)  # per row: logo number
         self._variant_rows = np.zeros(0, dtype=bool)  # per row: a cut or turned variant
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._thumbs = np.zeros((0, 2, THUMB, THUMB), dtype=np.uint8)  # per row: see likeness
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._rows: list[tuple[int, str]] = []  # per row: logo number, crop label
         self._logos: list[tuple[str, str, str | None]] = []  # org_id, label, sha256
         self._by_sha256: dict[str, list[int]] = {}
@@ -86,13 +92,13 @@ class LogoIndex:
         return len(self._logos)
 
     def add(self, org_id: str, image: Image.Image, label: str, sha256: str | None = None) -> None:
-        crops, hashes, aspects = image_hashes(image, variants=True)
+        crops, hashes, aspects, thumbs = image_features(image, variants=True)
         number = len(self._logos)
         self._logos.append((org_id, label, sha256))
         if sha256:
             self._by_sha256.setdefault(sha256, []).append(number)
         self._rows.extend((number, crop) for crop in crops)
-        self._pending.append((hashes, aspects))
+        self._pending.append((hashes, aspects, thumbs))
         self._keypoints.add(image)
 
     @classmethod
@@ -112,8 +118,9 @@ class LogoIndex:
     def _table(self) -> tuple[np.ndarray, np.ndarray]:
         """(hashes, aspects) of every row."""
         if self._pending:
-            self._hashes = np.concatenate([self._hashes, *(hashes for hashes, _ in self._pending)])
-            self._aspects = np.concatenate([self._aspects, *(aspects for _, aspects in self._pending)])
+            self._hashes = np.concatenate([self._hashes, *(hashes for hashes, _, _ in self._pending)])
+            self._aspects = np.concatenate([self._aspects, *(aspects for _, aspects, _ in self._pending)])
+            self._thumbs = np.concatenate([self._thumbs, *(thumbs for _, _, thumbs in self._pending)])
             self._row_logos = np.array([number for number, _ in self._rows], dtype=np.int32)
             self._variant_rows = np.array([VARIANT in label for _, label in self._rows], dtype=bool)
             self._pending = []
@@ -125,14 +132,16 @@ class LogoIndex:
 
         Candidates come from the hashes and from keypoint votes; each is then judged on
         both (`_judge`): keypoints that agree on one geometry confirm a candidate, a
-        detailed query whose keypoints find no such geometry rules a hash look-alike out."""
+        detailed query whose keypoints find no such geometry rules a hash look-alike out,
+        and a hash candidate with hardly any agreeing keypoints must look alike in
+        thumbnails too."""
         table, aspects = self._table()
         found: dict[str, LogoMatch] = {}
         for number in self._by_sha256.get(sha256 or "", ()):
             org_id, label, _ = self._logos[number]
             found.setdefault(org_id, LogoMatch(org_id, label, 0.0, 100, True, "whole", 0))
-        hashed: dict[int, tuple[float, str]] = {}  # logo number → (distance, crop)
-        crops, query, query_aspects = image_hashes(image)
+        hashed: dict[int, tuple[float, int, int]] = {}  # logo number → (distance, query crop, row)
+        crops, query, query_aspects, thumbs = image_features(image)
         seen = query_keypoints(image) if crops else []
         if len(crops) and len(table):
             bits = np.bitwise_count(query[:, None, :] ^ table[None, :, :])  # crops × rows × kinds
@@ -147,7 +156,7 @@ class LogoIndex:
             for row in order[np.sort(first)][: 8 * limit + 8]:
                 if best[row] > _KNOTS[-1][0]:
                     break
-                hashed[self._rows[row][0]] = (float(best[row]), crops[best_crop[row]])
+                hashed[self._rows[row][0]] = (float(best[row]), int(best_crop[row]), int(row))
         if not crops:
             return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
         proposed = self._keypoints.proposals(seen, _PROPOSALS)
@@ -157,10 +166,13 @@ class LogoIndex:
             org_id, label, _ = self._logos[number]
             if org_id in found:
                 continue
-            value, crop = hashed.get(number, (1.0, "whole"))
+            value, crop_number, row = hashed.get(number, (1.0, 0, -1))
+            crop = crops[crop_number]
             reference = self._keypoints[number]
             agreed, view = max(((agreement(view, reference), view) for view in seen),
                                key=lambda pair: pair[0].inliers)
+            if row >= 0 and agreed.inliers < _SUPPORTED:
+                value += _unlikeness(thumbs[crop_number], self._thumbs[row], seen[0].usable)
             score = _judge(value, agreed, view, reference, crop == "whole")
             if score >= SCORE_FLOOR:
                 found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreed.inliers)
@@ -198,6 +210,25 @@ def _judge(distance: float, agreed: Agreement, query: Keypoints, reference: Keyp
     if query.usable and agreeing < _SUPPORTED:
         return min(score, score_for(distance + _UNSUPPORTED))
     return score
+
+
+def likeness(query: np.ndarray, reference: np.ndarray, side: int = THUMB) -> float:
+    """How alike two (tone, shape) thumbnails are, seen at side px: the lesser of their two
+    correlations (1 = the same up to brightness and contrast)."""
+    factor = THUMB // side
+    pair = np.stack([query, reference]).astype(np.float32)
+    pair = pair.reshape(2, 2, side, factor, side, factor).mean(axis=(3, 5)).reshape(2, 2, -1)
+    pair -= pair.mean(axis=2, keepdims=True)
+    products = (pair[0] * pair[1]).sum(axis=1)
+    norms = np.sqrt((pair[0] ** 2).sum(axis=1) * (pair[1] ** 2).sum(axis=1))
+    return float(np.min(np.where(norms > 0, products / np.maximum(norms, 1e-9), 0.0)))
+
+
+def _unlikeness(query: np.ndarray, reference: np.ndarray, usable: bool) -> float:
+    """Distance added to a hash candidate whose thumbnails correlate less than _ALIKE (a
+    favicon's are compared at half the side: it is blurred, its reference is not)."""
+    alike = likeness(query, reference) if usable else likeness(query, reference, THUMB // 2)
+    return _UNLIKE_WEIGHT * max(0.0, (_ALIKE if usable else _ALIKE_FAVICON) - alike)
 
 
 def _confirmed(agreed: Agreement, query: Keypoints, reference: Keypoints) -> bool:
@@ -256,8 +287,8 @@ def _how_it_matched(match: LogoMatch) -> str:
     if match.exact:
         return "identical bytes"
     hashes = ("identical perceptual hashes" if match.distance == 0 else
-              f"perceptual distance {match.distance:.2f} over pHash/dHash/wHash/shape" if match.distance < 1
-              else "hashes apart (cropped, turned or framed)")
+              f"perceptual distance {match.distance:.2f} (pHash/dHash/wHash/shape, thumbnails)"
+              if match.distance < 1 else "hashes apart (cropped, turned or framed)")
     if match.inliers >= VERIFIED_INLIERS:
         return f"{hashes}; {match.inliers} keypoints agree under one rotation, scale and shift"
     return hashes

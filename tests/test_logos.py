@@ -1,14 +1,17 @@
 """The logo detector's hash stage and its judgement (detectors.logos, detectors.logo_hashes):
-registry logos hashed cut and turned, and look-alikes that keypoints do not support."""
+registry logos hashed cut and turned, and look-alikes that keypoints do not support or
+whose thumbnails differ."""
 
 from __future__ import annotations
+
+import io
 
 import numpy as np
 from PIL import Image
 
-from detectors.logo_hashes import VARIANT, image_hashes
+from detectors.logo_hashes import THUMB, VARIANT, image_features, image_hashes
 from detectors.logo_keypoints import Agreement, Keypoints
-from detectors.logos import _judge
+from detectors.logos import _judge, likeness
 from tests.drawing import logo
 from tests.test_logo_keypoints import drawn_registry
 
@@ -86,3 +89,40 @@ def test_confirmation_counts_keypoints_where_a_cut_query_overlaps_the_reference(
     shown = Agreement(14, 30, 0.6)
     assert _judge(0.3, shown, sparse(60), sparse(60), whole=True) >= 80
     assert _judge(0.3, Agreement(14, 30, 0.3), sparse(60), sparse(60), whole=True) < 70
+
+
+def test_a_look_alike_favicon_whose_thumbnails_differ_is_not_flagged() -> None:
+    """Another brand's yellow disc with its band elsewhere and other letters: its hashes
+    alone score 77 against org3's, which keypoints cannot rule on at favicon size; its
+    thumbnails correlate too little for it to be flagged."""
+    query = logo(27, 256, "QZ").resize((FAVICON, FAVICON), Image.Resampling.LANCZOS)
+    _, _, _, shown = image_features(query)
+    _, _, _, genuine = image_features(drawn(3))
+    assert likeness(shown[0], genuine[0], THUMB // 2) < 0.85
+    assert all(match.score < 70 for match in drawn_registry().match(query))
+
+
+def test_a_genuine_logo_still_looks_alike_shrunk_compressed_or_recoloured() -> None:
+    """Left out, failing before thumbnails were compared too: org2's triangle at 16 px
+    (66) and org6's JPEG, whose "NE" and disc keypoints confirm org3."""
+    index = drawn_registry()
+    for seed in (0, 1, 3, 4, 5, 7, 8, 9, 10, 11):
+        genuine = drawn(seed)
+        for query in (jpeg(genuine), genuine.resize((FAVICON, FAVICON), Image.Resampling.LANCZOS),
+                      genuine.resize((16, 16), Image.Resampling.LANCZOS), recoloured(genuine)):
+            best = index.match(query)[0]
+            assert best.org_id == f"org{seed}" and best.score >= 70, (seed, query.size)
+    shown, genuine = image_features(jpeg(drawn(5)))[3], image_features(drawn(5))[3]
+    assert likeness(shown[0], genuine[0]) > 0.95
+
+
+def jpeg(image: Image.Image) -> Image.Image:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG", quality=40)
+    return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+def recoloured(image: Image.Image) -> Image.Image:
+    """Red, green and blue swapped round: other colours, the same drawing."""
+    red, green, blue, alpha = image.convert("RGBA").split()
+    return Image.merge("RGBA", (blue, red, green, alpha))
