@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from detectors.domains import DomainDetector, DomainMatch
+from detectors.domains import DomainDetector, DomainMatch, explain
 from detectors.engine import IMPERSONATION_THRESHOLD, _combined
 from detectors.registry import Registry
 
@@ -54,13 +54,7 @@ class DomainRecords:
 
     def _finding(self, host: str, match: DomainMatch) -> dict[str, Any]:
         """`DomainDetector.finding(host, match).to_dict()` for a host without punycode."""
-        org_name = self.names.get(match.org_id, match.org_id)
-        if match.kind == "official":
-            where = "is" if host == match.official_domain else f"is under {match.official_domain},"
-            kind, explanation = "official_domain", f"{host} {where} an official domain of {org_name}."
-        else:
-            kind = match.kind
-            explanation = f"{host} looks like {match.official_domain} of {org_name}: {match.detail}."
+        kind, explanation = explain(host, host, match, self.names.get(match.org_id, match.org_id))
         return {"detector": self.detector, "kind": kind, "score": match.score, "explanation": explanation,
                 "org_id": match.org_id, "matched": host, "reference": match.official_domain,
                 "evidence": [{"host": host}]}

@@ -266,6 +266,14 @@ def _host_of(profile: TargetProfile) -> str | None:
         return None
 
 
+def explain(host: str, shown: str, match: DomainMatch, org_name: str) -> tuple[str, str]:
+    """The finding kind and sentence of a match for `host` (written as `shown`)."""
+    if match.kind == "official":
+        where = "is" if host == match.official_domain else f"is under {match.official_domain},"
+        return "official_domain", f"{shown} {where} an official domain of {org_name}."
+    return match.kind, f"{shown} looks like {match.official_domain} of {org_name}: {match.detail}."
+
+
 class DomainDetector:
     """The target's host against every organisation's official domains."""
 
@@ -290,14 +298,8 @@ class DomainDetector:
     def finding(self, host: str, match: DomainMatch) -> Finding:
         """A match as a finding that names the host, the official domain and the organisation."""
         org = self.registry.get(match.org_id)
-        org_name = org.name if org else match.org_id
         shown = to_unicode(host) if "xn--" in host else host
-        if match.kind == "official":
-            where = "is" if host == match.official_domain else f"is under {match.official_domain},"
-            kind, explanation = "official_domain", f"{shown} {where} an official domain of {org_name}."
-        else:
-            kind = match.kind
-            explanation = f"{shown} looks like {match.official_domain} of {org_name}: {match.detail}."
+        kind, explanation = explain(host, shown, match, org.name if org else match.org_id)
         return Finding(detector=self.name, kind=kind, score=match.score, org_id=match.org_id,
                        explanation=explanation, matched=host, reference=match.official_domain,
                        evidence=({"host": host},))
