@@ -33,7 +33,7 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_PIXELS = 16_000_000
 MAX_BYTES = 5 * 1024 * 1024
-SVG_RASTER_SIZE = 256  # the logo detector looks at images of at most 256 px (logo_keypoints._SIDE)
+SVG_RASTER_SIZE = 512
 SVG_TIMEOUT = 5.0  # seconds of rendering for one SVG
 SVG_MEMORY = 512 * 1024 * 1024  # address space of the process that renders SVG
 _DRAFT_SIZE = 1024  # JPEGs at least twice this on both sides decode at 1/2, 1/4 or 1/8

@@ -166,29 +166,29 @@ LOGO_SVG = svg('<rect width="200" height="100" fill="none"/><circle cx="50" cy="
                '<rect x="110" y="20" width="80" height="60" fill="#003f87"/>', 'viewBox="0 0 200 100"')
 
 
-def test_svg_logo_is_rasterised_to_fit_256() -> None:
+def test_svg_logo_is_rasterised_to_fit_512() -> None:
     decoded = load_image(LOGO_SVG)
-    assert (decoded.format, decoded.image.mode, decoded.image.size) == ("SVG", "RGBA", (256, 128))
-    assert (decoded.width, decoded.height) == (256, 128)
+    assert (decoded.format, decoded.image.mode, decoded.image.size) == ("SVG", "RGBA", (512, 256))
+    assert (decoded.width, decoded.height) == (512, 256)
     assert has_colour(decoded.image, (200, 16, 46)) and has_colour(decoded.image, (0, 63, 135))
     assert decoded.image.getpixel((0, 0))[3] == 0  # the background stays transparent
 
 
 def test_svgz_and_svg_under_a_wrong_name(tmp_path: Path) -> None:
-    assert load_image(gzip.compress(LOGO_SVG)).image.size == (256, 128)
+    assert load_image(gzip.compress(LOGO_SVG)).image.size == (512, 256)
     (tmp_path / "logo.png").write_bytes(LOGO_SVG)
     assert load_image_file(tmp_path / "logo.png").format == "SVG"
 
 
 @pytest.mark.parametrize(("attributes", "size"), [
-    ('width="20000" height="20000"', (256, 256)),
-    ('width="4in" height="192px"', (256, 128)),  # units are converted before the ratio
-    ('width="100mm" height="5cm"', (256, 128)),
-    ('width="100%" height="100%" viewBox="0,0,300,100"', (256, 85)),  # percentages: the viewBox
-    ("width='50' viewBox='0 0 10 40'", (64, 256)),
-    ('width="wide" height="10"', (256, 256)),  # nonsense: square
-    ('width="-5" height="abc" viewBox="0 0 0 5"', (256, 256)),
-    ("", (256, 256)),
+    ('width="20000" height="20000"', (512, 512)),
+    ('width="4in" height="192px"', (512, 256)),  # units are converted before the ratio
+    ('width="100mm" height="5cm"', (512, 256)),
+    ('width="100%" height="100%" viewBox="0,0,300,100"', (512, 171)),  # percentages: the viewBox
+    ("width='50' viewBox='0 0 10 40'", (128, 512)),
+    ('width="wide" height="10"', (512, 512)),  # nonsense: square
+    ('width="-5" height="abc" viewBox="0 0 0 5"', (512, 512)),
+    ("", (512, 512)),
 ])
 def test_svg_raster_size_comes_from_its_declared_ratio(attributes: str, size: tuple[int, int]) -> None:
     decoded = load_image(svg('<rect width="10" height="10" fill="red"/>', attributes))
@@ -196,21 +196,21 @@ def test_svg_raster_size_comes_from_its_declared_ratio(attributes: str, size: tu
 
 
 @pytest.mark.parametrize(("attributes", "size"), [
-    ({"width": "1e-320", "height": "1e-320"}, (256, 256)),
-    ({"width": "1e308", "height": "1e-308"}, (256, 256)),
-    ({"viewBox": "0 0 nan 5"}, (256, 256)),
-    ({"viewBox": "0 0 10 0"}, (256, 256)),
-    ({"width": "20000", "height": "1"}, (256, 1)),
+    ({"width": "1e-320", "height": "1e-320"}, (512, 512)),
+    ({"width": "1e308", "height": "1e-308"}, (512, 512)),
+    ({"viewBox": "0 0 nan 5"}, (512, 512)),
+    ({"viewBox": "0 0 10 0"}, (512, 512)),
+    ({"width": "20000", "height": "1"}, (512, 1)),
 ])
 def test_svg_raster_size_survives_extreme_numbers(attributes: dict[str, str], size: tuple[int, int]) -> None:
     assert images._svg_raster_size(attributes) == size
 
 
-def test_svg_declaring_20000_px_is_rasterised_at_256() -> None:
+def test_svg_declaring_20000_px_is_rasterised_at_512() -> None:
     decoded = load_image(svg('<circle cx="10000" cy="10000" r="9000" fill="red"/>',
                              'width="20000" height="20000"'))
-    assert decoded.image.size == (256, 256)
-    assert decoded.image.getpixel((128, 128)) == (255, 0, 0, 255)
+    assert decoded.image.size == (512, 512)
+    assert decoded.image.getpixel((256, 256)) == (255, 0, 0, 255)
 
 
 @pytest.mark.parametrize("document", [
@@ -279,7 +279,7 @@ def test_svg_that_renders_too_long_is_stopped(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(images, "SVG_TIMEOUT", 1.0)
     with pytest.raises(ImageError, match="SVG refused: rendering took over 1 s"):
         load_image(bomb)
-    assert load_image(LOGO_SVG).image.size == (256, 128)  # a new worker takes over
+    assert load_image(LOGO_SVG).image.size == (512, 256)  # a new worker takes over
 
 
 @pytest.mark.parametrize(("document", "reason"), [
@@ -385,7 +385,7 @@ def test_real_svgz_logos_decode() -> None:
     for path in sample(LOGOS / "simple-icons-svg"):
         decoded = load_image_file(path)
         assert decoded.format == "SVG", path
-        assert max(decoded.image.size) == 256, path
+        assert max(decoded.image.size) == 512, path
         assert decoded.image.getchannel("A").getextrema()[1] > 0, path  # not blank
 
 
