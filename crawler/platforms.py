@@ -23,7 +23,7 @@ from jmespath.exceptions import JMESPathError
 from parsel import Selector
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from detectors.registry import field_problem
+from detectors.registry import SAFE_YAML, field_problem
 
 logger = logging.getLogger(__name__)
 
@@ -299,7 +299,7 @@ def _load_folder(folder: Path) -> list[PlatformProfile]:
 def load_profile(path: Path) -> PlatformProfile:
     """Read and validate one profile file."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_YAML)
     except OSError as exc:
         raise PlatformError(f"{path}: cannot read platform profile ({exc.strerror or exc})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

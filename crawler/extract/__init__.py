@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-from parsel.selector import create_root_node
-
 from crawler.extract.claims import find_claims
+from crawler.extract.elements import PageElements
 from crawler.extract.images import ImageCandidate, image_candidates
 from crawler.extract.links import identity_links
-from crawler.extract.names import extract_names
-from crawler.extract.text import decode_html, visible_text
+from crawler.extract.names import extract_names, tree_names
+from crawler.extract.text import decode_html, parse_html, visible_text
 from detectors.registrations import context_around, find_registrations
 
 __all__ = ["PageIdentity", "decode_html", "extract_page"]
@@ -46,30 +44,27 @@ def extract_page(html: str, url: str, link_limit: int = 10, utf8: bytes | None =
     """Everything `html` (served at `url`) says about its site's identity. `utf8`: the
     bytes `html` was decoded from, when they were valid UTF-8; parsed as they are, they
     spare encoding the text again (~0.4 ms for a 200 KB page)."""
-    # Parsed as parsel parses it, into plain lxml elements: lxml.html's element classes
-    # cost a Python look-up for every element the extraction visits.
-    if utf8:
-        root = create_root_node("", etree.HTMLParser, base_url=url, body=utf8, encoding="utf-8")
-    else:
-        root = create_root_node(html or "<html></html>", etree.HTMLParser, base_url=url)
-    base_element = next(root.iter("base"), None)
-    base = (base_element.get("href") if base_element is not None else None) or url
-    text = visible_text(root)
-    images = image_candidates(root, base)
+    document = parse_html(utf8 or html)
+    elements = PageElements.of(document)
+    base_element = next(iter(elements("base")), None)
+    base = (base_element.attributes.get("href") if base_element is not None else None) or url
+    images = image_candidates(elements, base)
+    links = identity_links(elements, base, link_limit)
+    markup_names = tree_names(elements)
+    has_script = bool(elements("script"))
+    text = visible_text(document)  # takes the invisible elements out: the markup is read
     logo_alts = [image.alt for image in images if image.alt and image.role in ("logo", "svg-logo")]
     licences = [
         (found.kind, found.number, context_around(text, found.start, found.end))
         for found in find_registrations(text)
     ]
-    shell = len(text) < _SHELL_TEXT and (next(root.iter("script"), None) is not None
-                                         or bool(_APP_ROOT.search(html[:200_000])))
+    shell = len(text) < _SHELL_TEXT and (has_script or bool(_APP_ROOT.search(html[:200_000])))
     return PageIdentity(
-        names=extract_names(root, text, logo_alts),
+        names=extract_names(markup_names, text, logo_alts),
         licences=licences,
         claims=find_claims(text),
         images=images,
-        links=identity_links(root, base, link_limit),
+        links=links,
         text_length=len(text),
         javascript_shell=shell,
     )
-

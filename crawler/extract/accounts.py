@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin
 import jmespath
 from parsel import Selector
 
-from crawler.extract.text import clean_value, visible_text
+from crawler.extract.text import clean_value, parse_html, visible_text
 from crawler.platforms import FIELDS, MARKERS, EmbeddedJson, Extractor, Marker, PlatformProfile
 
 MAX_JSON_CHARS = 5_000_000  # an embedded state larger than this is not read
@@ -92,7 +92,7 @@ def read_account(html: str, url: str, profile: PlatformProfile, served: str | No
     page as `served`, since a script may remove its state from the page once it has used
     it (Bilibili's does)."""
     page = Selector(text=html or "<html></html>", base_url=url)
-    text = visible_text(page.root)
+    text = visible_text(parse_html(html))
     result = AccountPage()
     for kind in MARKERS:
         marker = next((m for m in getattr(profile.markers, kind) if _shows(page, text, m)), None)

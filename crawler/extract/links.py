@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from lxml import etree
+from crawler.extract.elements import PageElements
 
 from detectors.hostnames import HostnameError, normalise_host, registrable_domain
 
@@ -52,7 +52,7 @@ def _rank(text: str, href: str) -> int | None:
     return None
 
 
-def identity_links(root: etree._Element, base_url: str, limit: int) -> list[str]:
+def identity_links(elements: PageElements, base_url: str, limit: int) -> list[str]:
     """Up to `limit` same-site links to identity pages, the most telling first. The cheap
     text and path tests come first: most links of a page are never resolved."""
     if limit <= 0:
@@ -60,13 +60,11 @@ def identity_links(root: etree._Element, base_url: str, limit: int) -> list[str]
     site = _site_of(base_url)
     ranked: dict[str, int] = {}
     sites: dict[str, str | None] = {}
-    for count, anchor in enumerate(root.iter("a")):
-        if count >= MAX_ANCHORS:
-            break
-        href = (anchor.get("href") or "").strip()
+    for anchor in elements("a")[:MAX_ANCHORS]:
+        href = (anchor.attributes.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        text = " ".join("".join(anchor.itertext())[:200].split())[:40]
+        text = " ".join(anchor.text()[:200].split())[:40]
         rank = _rank(text, href.split("?", 1)[0])
         if rank is None:
             continue

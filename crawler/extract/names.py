@@ -7,8 +7,8 @@ import json
 import re
 from collections.abc import Iterator
 
-from lxml import etree
 
+from crawler.extract.elements import PageElements
 from crawler.extract.text import clean_value, cued_matches
 
 _META_NAMES = {
@@ -32,16 +32,18 @@ _SPONSOR = re.compile(r"主办(?:单位)?\s*[:：]\s*([\w\u3400-\u9fff（）()·
 _NOT_A_HOLDER = re.compile(r"^(?:\d+|all rights reserved|by|版权所有|本站|本网)$", re.I)
 
 
-def _meta_names(root: etree._Element) -> Iterator[tuple[str, str]]:
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or "").strip().lower()
-        if key in _META_NAMES and meta.get("content"):
-            yield _META_NAMES[key], meta.get("content")
+def _meta_names(elements: PageElements) -> Iterator[tuple[str, str]]:
+    for meta in elements("meta"):
+        attributes = meta.attributes
+        key = (attributes.get("property") or attributes.get("name") or "").strip().lower()
+        content = attributes.get("content")
+        if key in _META_NAMES and content:
+            yield _META_NAMES[key], content
 
 
-def _json_ld_names(root: etree._Element) -> Iterator[str]:
-    scripts = [script.text or "" for script in root.iter("script")
-               if (script.get("type") or "").strip().lower() == "application/ld+json"]
+def _json_ld_names(elements: PageElements) -> Iterator[str]:
+    scripts = [script.text() for script in elements("script")
+               if (script.attributes.get("type") or "").strip().lower() == "application/ld+json"]
     for script in scripts[:10]:
         if len(script) > 200_000:
             continue
@@ -96,19 +98,27 @@ def copyright_holders(text: str) -> list[str]:
     return holders
 
 
-def extract_names(root: etree._Element, text: str, logo_alts: list[str]) -> list[tuple[str, str]]:
+def tree_names(elements: PageElements) -> list[tuple[str, str]]:
+    """(value, source) pairs the page's markup gives, before its text is read: site-name
+    metadata, JSON-LD, the title and up to three headings (`h1`), as found."""
+    found = [(value, source) for source, value in _meta_names(elements)]
+    found += [(name, "json-ld") for name in _json_ld_names(elements)]
+    title = next(iter(elements("title")), None)
+    if title is not None and (title_text := title.text()):
+        found.append((title_text, "title"))
+    found += [(" ".join(h1.text()[:1000].split()), "h1") for h1 in elements("h1")[:3]]
+    return found
+
+
+def extract_names(markup_names: list[tuple[str, str]], text: str, logo_alts: list[str]) -> list[tuple[str, str]]:
     """(value, source) pairs, in order of how much they say about identity, without
-    repeats of the same pair."""
-    found: list[tuple[str, str]] = []
-    found += [(value, source) for source, value in _meta_names(root)]
-    found += [(name, "json-ld") for name in _json_ld_names(root)]
-    title = next(root.iter("title"), None)
-    if title is not None and title.text:
-        found.append((title.text, "title"))
+    repeats of the same pair: `markup_names` (from `tree_names`), logo alt texts, then
+    what the visible `text` says (copyright holders, sponsoring unit), headings last."""
+    headings = [pair for pair in markup_names if pair[1] == "h1"]
+    found = [pair for pair in markup_names if pair[1] != "h1"]
     found += [(alt, "logo-alt") for alt in logo_alts]
     found += [(holder, "copyright") for holder in copyright_holders(text)]
     found += [(match.group(1), "sponsor") for match in _SPONSOR.finditer(text)]
-    headings = [" ".join("".join(h1.itertext())[:1000].split()) for _, h1 in zip(range(3), root.iter("h1"))]
-    found += [(heading, "h1") for heading in headings]
+    found += headings
     cleaned = ((clean_value(value), source) for value, source in found)
     return list(dict.fromkeys(pair for pair in cleaned if pair[0]))

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 import charset_normalizer
-from lxml import etree
+from selectolax.lexbor import LexborHTMLParser
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
 MAX_VALUE_LENGTH = 200
@@ -15,7 +15,10 @@ _SPACE = re.compile(r"\s+")
 # C0/C1 controls (NUL included) are dropped from values; bidi controls are kept and
 # shown escaped where names are displayed (see crawler.cli.display).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+# Elements whose text no reader sees (a <title> is shown in the tab, not the page).
+_INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "head", "title"]
+# Between text nodes: the HTML parser drops or replaces every NUL of a page's text.
+_BETWEEN_NODES = "\x00"
 _REPLACEMENT_SHARE = 0.01
 # C0 controls no text uses (tab, line feeds, form feed and ISO-2022's escape are text).
 _BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13, 27})
@@ -69,32 +72,26 @@ def clean_value(value: str | None, limit: int = MAX_VALUE_LENGTH) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-_INVISIBLE = frozenset(_INVISIBLE_TAGS)
+def parse_html(html: str | bytes) -> LexborHTMLParser:
+    """A page's document as browsers build it (HTML5 parsing, by lexbor). Bytes are read
+    as UTF-8, without their byte order mark: decode other encodings first (`decode_html`)."""
+    if isinstance(html, bytes):
+        html = html.removeprefix(b"\xef\xbb\xbf")
+    return LexborHTMLParser(html or "<html></html>")
 
 
-def visible_text(root: etree._Element, limit: int = 500_000) -> str:
-    """The text a reader sees (scripts, styles and templates left out), one line per
-    block, capped at `limit` characters: the text and tails of the body's elements
-    (or the document's, without a body), walked once, skipping invisible subtrees."""
-    top = next(root.iter("body"), None)
-    top = root if top is None else top
-    parts = [top.text] if top.text else []
-    walker = etree.iterwalk(top, events=("start", "end", "comment", "pi"))
-    for event, element in walker:
-        if element is top:
-            continue
-        if event in ("comment", "pi"):  # their own text is no text; their tails are
-            parts.append(element.tail or "")
-        elif element.tag in _INVISIBLE:
-            if event == "start":
-                parts.append(element.tail or "")
-                walker.skip_subtree()
-        elif event == "start":
-            parts.append(element.text or "")
-        else:
-            parts.append(element.tail or "")
-    text = "\n".join(stripped for part in parts if (stripped := part.strip()))
-    return text[:limit]
+def visible_text(document: LexborHTMLParser, limit: int = 500_000) -> str:
+    """The text a reader sees, one line per text node of the body (scripts, styles,
+    templates, SVG and titles left out), capped at `limit` characters.
+
+    Removes those invisible elements from `document`, which costs less than copying it:
+    read what they hold first."""
+    document.strip_tags(_INVISIBLE_TAGS)
+    top = document.body or document.root
+    if top is None:
+        return ""
+    parts = top.text(deep=True, separator=_BETWEEN_NODES, strip=True).split(_BETWEEN_NODES)
+    return "\n".join(part for part in parts if part)[:limit]
 
 
 def cued_matches(pattern: re.Pattern[str], text: str, cues: tuple[str, ...],
