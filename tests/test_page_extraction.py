@@ -160,3 +160,20 @@ def test_pages_read_from_their_utf8_bytes_as_from_their_text() -> None:
         text, encoding = decode_html(body, None)
         assert read_page(body, None, "https://news.example/", 10) == (encoding, extract_page(text, "https://news.example/", 10))
     assert extract_page("", "https://news.example/", utf8="<title>新华网</title>".encode()).names == [("新华网", "title")]
+
+
+def test_logo_images_are_those_a_browser_shows_near_a_logo_mark() -> None:
+    """HTML5 parsing, as browsers do it: a `<noscript>` fallback is no logo the page shows,
+    an `<img>` after a void `<source>` sits directly in its `<picture>`, an SVG inside
+    another is part of it, and the first `<base href>` counts."""
+    html = ("<html><head><base target=_top><base href=https://cdn.example.cn/s/></head><body>"
+            "<div class=site-logo><noscript><img src=fallback.png></noscript>"
+            "<picture><source srcset=a.webp><img src=logo.png alt=示例日报></picture></div>"
+            "<header class=brand><svg id=outer><title>示例</title><svg id=inner></svg></svg></header>"
+            "<div><div><div><div class=logo><p><span><span><img src=too-deep.png></span></span></p></div></div></div></div>"
+            "</body></html>")
+    identity = extract_page(html, "https://www.example.cn/")
+    logos = [(image.role, image.url, image.alt) for image in identity.images if image.role != "favicon"]
+    assert logos == [("logo", "https://cdn.example.cn/s/logo.png", "示例日报"), ("svg-logo", "inline-svg:1", "示例")]
+    svg = next(image.svg for image in identity.images if image.role == "svg-logo")
+    assert svg.startswith('<svg id="outer">') and '<svg id="inner"></svg>' in svg
