@@ -162,6 +162,16 @@ class DomainIndex:
             if dot < 0:
                 break
         subdomain, label, suffix = self.suffixes.split(host)
+        compact = label.replace("-", "") if "-" in label else label
+        shape = skeleton(compact)
+        return self.search(subdomain, label, suffix, compact, shape, glyph_skeleton(shape))
+
+    def search(self, subdomain: str, label: str, suffix: str, compact: str, shape: str,
+               glyph: str) -> list[DomainMatch]:
+        """`lookup` of a host that neither is nor lies under an official domain, split by
+        `suffixes.split`; `compact` is the label without hyphens, `shape` its `skeleton`
+        and `glyph` that skeleton's `glyph_skeleton` (a batch computes them together:
+        detectors.domain_screen)."""
         if restricted(suffix):
             return []
         found: dict[str, DomainMatch] = {}
@@ -169,9 +179,12 @@ class DomainIndex:
             unicode = idn_unicode(label)
             latin = latin_lookalike(unicode) if unicode and not has_cjk(unicode) else None
             if latin and latin.replace("-", "").isalnum():
-                self._match_label(latin, suffix, found, unicode)
+                latin_compact = latin.replace("-", "") if "-" in latin else latin
+                latin_shape = skeleton(latin_compact)
+                self._match_label(latin, latin_compact, latin_shape, glyph_skeleton(latin_shape), suffix, found,
+                                  unicode)
         else:
-            self._match_label(label, suffix, found)
+            self._match_label(label, compact, shape, glyph, suffix, found)
         subs = subdomain.split(".") if subdomain else []
         if subs:
             self._match_subdomain(subs, suffix, found)
@@ -181,11 +194,10 @@ class DomainIndex:
             return sorted(found.values(), key=_SCORE, reverse=True)  # stable: equals keep their order
         return list(found.values())
 
-    def _match_label(self, label: str, suffix: str, found: dict[str, DomainMatch], idn: str | None = None) -> None:
+    def _match_label(self, label: str, compact: str, shape: str, glyph: str, suffix: str,
+                     found: dict[str, DomainMatch], idn: str | None = None) -> None:
         """The registrable label against every key: exact, look-alike, one edit, affixes."""
-        compact = label.replace("-", "") if "-" in label else label
-        entries, shape = self.exact.get(compact, ()), skeleton(compact)
-        glyph, near = glyph_skeleton(shape), self.near_texts(shape)
+        entries, near = self.exact.get(compact, ()), self.near_texts(shape)
         if not (entries or near or self._could_match(compact, shape, glyph)):
             return  # most labels
         shown, score = idn or label, self.scorer.score

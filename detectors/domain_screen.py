@@ -1,0 +1,144 @@
+"""Hosts that `DomainIndex.lookup` would answer with nothing, told apart a batch at a time.
+
+On a feed of popular domains almost every host matches nothing, and `lookup` finds that
+out host by host in Python, through a dozen function calls (~15 µs a host). The screen asks
+the same questions of a whole batch with C-level calls: `map` over the index's own
+dictionaries and sets, `str.translate` over the batch's labels joined by newlines, one
+Aho-Corasick scan of that text. A host passes the screen when some step of `lookup` could
+find something for it: an official domain, a subdomain, a punycode label, a key equal to the
+label or to a dot-joined form of it, a skeleton or glyph-skeleton hit, an 'es' inside, a key
+inside, or a shared one-deletion neighbour with a key (tested through the pigeonhole sets
+below). The screen may pass hosts that match nothing (`lookup` then says so); it never holds
+back one that matches (tests/test_domain_screen.py holds it to that).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import accumulate, compress, repeat
+from operator import add, getitem, is_not, itemgetter, ne, not_, or_
+
+import ahocorasick
+
+from detectors.domain_index import DomainIndex
+from detectors.domains import DomainMatch, glyph_skeleton, skeleton
+
+def _cuts(length: int) -> tuple[int, int]:
+    """Where a string of `length` is cut in three for the pigeonhole test: one deletion
+    falls in one of the three parts and leaves the other two where they were."""
+    return length // 3, length - length // 3
+
+
+class DomainScreen:
+    """`lookups(hosts)`: `index.lookup` of a batch of hosts."""
+
+    def __init__(self, index: DomainIndex) -> None:
+        self.index = index
+        self.official = index.official
+        # Per label length n: what a skeleton of length n keeps of a one-deletion neighbour
+        # d (of length n - 1) in `index.near`, whichever of its three parts the deletion hit:
+        # its head (d[:b]), its tail (d[a - 1:]), or head and tail around the middle.
+        self.pigeonholes: dict[int, tuple[set[str], set[str], set[str]]] = defaultdict(lambda: (set(), set(), set()))
+        for deleted in index.near:
+            length = len(deleted) + 1
+            a, b = _cuts(length)
+            heads, tails, middles = self.pigeonholes[length]
+            heads.add(deleted[:b])
+            if a:
+                tails.add(deleted[a - 1:])
+            middles.add(deleted[:a] + deleted[b - 1:])
+        self.pigeonholes = dict(self.pigeonholes)
+        # Texts a label, its skeleton or its glyph skeleton may equal for a step to apply
+        # (one set for the three: a superset of each test).
+        self.keys = {*index.exact, *index.skeletons, *index.glyphs, *index.near}
+        # Keys inside a label (`_match_affixes`), and the 'es' of a plural slipped inside.
+        self.inside = ahocorasick.Automaton()
+        for word in (*(index.automaton.keys() if index.scan_affixes else ()), "es"):
+            self.inside.add_word(word, len(word))
+        self.inside.make_automaton()
+
+    def lookups(self, hosts: list[str]) -> list[Sequence[DomainMatch]]:
+        """`index.lookup(host)` of each normalised (punycode) host without `xn--` labels
+        (those take `lookup` itself), () where the screen rules every match out."""
+        parts = list(map(str.partition, hosts, repeat(".")))
+        labels, suffixes = list(map(itemgetter(0), parts)), list(map(itemgetter(2), parts))
+        subdomains = list(repeat("", len(hosts)))
+        # `lookup`'s official probes, all of them for a host of two labels: host, then suffix
+        officials = list(map(self.official.get, hosts, map(self.official.get, suffixes)))
+        flags = list(map(is_not, officials, repeat(None)))
+        for position in compress(range(len(hosts)), map(ne, map(str.count, hosts, repeat(".")), repeat(1))):
+            (subdomains[position], labels[position], suffixes[position], officials[position],
+             flags[position]) = self._split(hosts[position])
+        compacts = "\n".join(labels).replace("-", "")
+        shapes = skeleton(compacts)  # line by line: see `skeleton`
+        texts = list(zip(compacts.split("\n"), shapes.split("\n"), glyph_skeleton(shapes).split("\n")))
+        flags = list(map(or_, flags, map(not_, map(self.keys.isdisjoint, texts))))
+        rest = list(compress(range(len(flags)), map(not_, flags)))
+        for position in self._near(rest, texts):
+            flags[position] = True
+        rest = list(compress(range(len(flags)), map(not_, flags)))
+        for position in self._inside(rest, texts):
+            flags[position] = True
+        found: list[Sequence[DomainMatch]] = list(repeat((), len(hosts)))
+        search = self.index.search
+        for position in compress(range(len(flags)), flags):
+            official = officials[position]
+            found[position] = [official] if official is not None else search(
+                subdomains[position], labels[position], suffixes[position], *texts[position])
+        return found
+
+    def _split(self, host: str) -> tuple[str, str, str, DomainMatch | None, bool]:
+        """(subdomain, label, suffix, official match, whether a match may be found) of a host
+        of three labels or more: official domains up its suffixes, subdomains, a dot slipped
+        into a brand."""
+        subdomain, label, suffix = self.index.suffixes.split(host)
+        official = self._official(host)
+        joined = label + suffix.partition(".")[0] if "." in suffix else ""
+        may = official is not None or bool(subdomain) or joined.replace("-", "") in self.index.exact
+        return subdomain, label, suffix, official, may
+
+    def _official(self, host: str) -> DomainMatch | None:
+        """The official domain that `host` is or lies under, as `index.lookup` finds it."""
+        dot = -1
+        while True:
+            match = self.official.get(host[dot + 1:])
+            if match is not None:
+                return match
+            dot = host.find(".", dot + 1)
+            if dot < 0:
+                return None
+
+    def _near(self, positions: list[int], texts: list[tuple[str, str, str]]) -> Iterable[int]:
+        """Positions whose skeleton may lose one letter into `index.near` (a superset)."""
+        by_length: dict[int, list[str]] = defaultdict(list)
+        at: dict[int, list[int]] = defaultdict(list)
+        for position in positions:
+            shape = texts[position][1]
+            by_length[len(shape)].append(shape)
+            at[len(shape)].append(position)
+        for length, shapes in by_length.items():
+            holes = self.pigeonholes.get(length)
+            if holes is None:
+                continue
+            heads, tails, middles = holes
+            a, b = _cuts(length)
+            head, tail = map(getitem, shapes, repeat(slice(b))), map(getitem, shapes, repeat(slice(a, None)))
+            hits = map(heads.__contains__, head)
+            if a:
+                hits = map(or_, hits, map(tails.__contains__, tail))
+            around = map(add, map(getitem, shapes, repeat(slice(a))), map(getitem, shapes, repeat(slice(b, None))))
+            hits = map(or_, hits, map(middles.__contains__, around))
+            yield from compress(at[length], hits)
+
+    def _inside(self, positions: list[int], texts: list[tuple[str, str, str]]) -> Iterable[int]:
+        """Positions whose label holds a key or an 'es' (one scan of them all)."""
+        compacts = [texts[position][0] for position in positions]
+        starts = list(accumulate(map(add, map(len, compacts), repeat(1))))  # of each next text
+        seen = -1
+        for end, _ in self.inside.iter("\n".join(compacts)):
+            which = bisect_right(starts, end + 1)
+            if which != seen:
+                seen = which
+                yield positions[which]
