@@ -17,13 +17,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, groupby, repeat
 from operator import add, getitem, is_not, itemgetter, ne, not_, or_
 
-import ahocorasick
-
 from detectors.domain_index import DomainIndex
-from detectors.domains import DomainMatch, glyph_skeleton, skeleton
+from detectors.domains import DomainMatch, affix_split, glyph_skeleton, skeleton
 
 def _cuts(length: int) -> tuple[int, int]:
     """Where a string of `length` is cut in three for the pigeonhole test: one deletion
@@ -51,13 +49,10 @@ class DomainScreen:
             middles.add(deleted[:a] + deleted[b - 1:])
         self.pigeonholes = dict(self.pigeonholes)
         # Texts a label, its skeleton or its glyph skeleton may equal for a step to apply
-        # (one set for the three: a superset of each test).
-        self.keys = {*index.exact, *index.skeletons, *index.glyphs, *index.near}
-        # Keys inside a label (`_match_affixes`), and the 'es' of a plural slipped inside.
-        self.inside = ahocorasick.Automaton()
-        for word in (*(index.automaton.keys() if index.scan_affixes else ()), "es"):
-            self.inside.add_word(word, len(word))
-        self.inside.make_automaton()
+        # (one set for the three: a superset of each test), keys with an 'es' slipped in
+        # (aljazeseera) among them.
+        plurals = (text[:cut] + "es" + text[cut:] for text in index.exact for cut in range(1, len(text) + 1))
+        self.keys = {*index.exact, *index.skeletons, *index.glyphs, *index.near, *plurals}
 
     def lookups(self, hosts: list[str]) -> list[Sequence[DomainMatch]]:
         """`index.lookup(host)` of each normalised (punycode) host without `xn--` labels
@@ -71,15 +66,14 @@ class DomainScreen:
         for position in compress(range(len(hosts)), map(ne, map(str.count, hosts, repeat(".")), repeat(1))):
             (subdomains[position], labels[position], suffixes[position], officials[position],
              flags[position]) = self._split(hosts[position])
-        compacts = "\n".join(labels).replace("-", "")
-        shapes = skeleton(compacts)  # line by line: see `skeleton`
-        texts = list(zip(compacts.split("\n"), shapes.split("\n"), glyph_skeleton(shapes).split("\n")))
+        joined = "\n".join(labels).replace("-", "")
+        shaped = skeleton(joined)  # line by line: see `skeleton`
+        compacts, shapes = joined.split("\n"), shaped.split("\n")
+        texts = list(zip(compacts, shapes, glyph_skeleton(shaped).split("\n")))
         flags = list(map(or_, flags, map(not_, map(self.keys.isdisjoint, texts))))
-        rest = list(compress(range(len(flags)), map(not_, flags)))
-        for position in self._near(rest, texts):
+        for position in self._near(list(compress(range(len(flags)), map(not_, flags))), shapes):
             flags[position] = True
-        rest = list(compress(range(len(flags)), map(not_, flags)))
-        for position in self._inside(rest, texts):
+        for position in self._inside(list(compress(range(len(flags)), map(not_, flags))), compacts):
             flags[position] = True
         found: list[Sequence[DomainMatch]] = list(repeat((), len(hosts)))
         search = self.index.search
@@ -110,35 +104,38 @@ class DomainScreen:
             if dot < 0:
                 return None
 
-    def _near(self, positions: list[int], texts: list[tuple[str, str, str]]) -> Iterable[int]:
+    def _near(self, positions: list[int], shapes: list[str]) -> Iterable[int]:
         """Positions whose skeleton may lose one letter into `index.near` (a superset)."""
-        by_length: dict[int, list[str]] = defaultdict(list)
-        at: dict[int, list[int]] = defaultdict(list)
-        for position in positions:
-            shape = texts[position][1]
-            by_length[len(shape)].append(shape)
-            at[len(shape)].append(position)
-        for length, shapes in by_length.items():
+        lengths = list(map(len, shapes))
+        for length, group in groupby(sorted(positions, key=lengths.__getitem__), lengths.__getitem__):
             holes = self.pigeonholes.get(length)
             if holes is None:
                 continue
             heads, tails, middles = holes
             a, b = _cuts(length)
-            head, tail = map(getitem, shapes, repeat(slice(b))), map(getitem, shapes, repeat(slice(a, None)))
-            hits = map(heads.__contains__, head)
+            at = list(group)
+            texts = list(map(shapes.__getitem__, at))
+            hits = map(heads.__contains__, map(getitem, texts, repeat(slice(b))))
             if a:
-                hits = map(or_, hits, map(tails.__contains__, tail))
-            around = map(add, map(getitem, shapes, repeat(slice(a))), map(getitem, shapes, repeat(slice(b, None))))
-            hits = map(or_, hits, map(middles.__contains__, around))
-            yield from compress(at[length], hits)
+                hits = map(or_, hits, map(tails.__contains__, map(getitem, texts, repeat(slice(a, None)))))
+            around = map(add, map(getitem, texts, repeat(slice(a))), map(getitem, texts, repeat(slice(b, None))))
+            yield from compress(at, map(or_, hits, map(middles.__contains__, around)))
 
-    def _inside(self, positions: list[int], texts: list[tuple[str, str, str]]) -> Iterable[int]:
-        """Positions whose label holds a key or an 'es' (one scan of them all)."""
-        compacts = [texts[position][0] for position in positions]
-        starts = list(accumulate(map(add, map(len, compacts), repeat(1))))  # of each next text
+    def _inside(self, positions: list[int], compacts: list[str]) -> Iterable[int]:
+        """Positions whose label holds a key with affix words around it, as
+        `DomainIndex._match_affixes` takes them (one scan of all the labels)."""
+        if not self.index.scan_affixes:
+            return
+        texts = list(map(compacts.__getitem__, positions))
+        ends = list(accumulate(map(add, map(len, texts), repeat(1))))  # where each next text starts
         seen = -1
-        for end, _ in self.inside.iter("\n".join(compacts)):
-            which = bisect_right(starts, end + 1)
-            if which != seen:
+        for end, text in self.index.automaton.iter("\n".join(texts)):
+            which = bisect_right(ends, end + 1)
+            if which == seen:
+                continue
+            compact = texts[which]
+            end -= ends[which - 1] if which else 0  # in the label
+            if len(compact) > 3 and len(text) != len(compact) and affix_split(compact[end + 1:]) is not None \
+                    and affix_split(compact[: end + 1 - len(text)]) is not None:
                 seen = which
                 yield positions[which]

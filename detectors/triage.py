@@ -5,8 +5,9 @@ org_name, score, reasons (and error, for an input that cannot be checked)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress, islice, repeat
+from operator import is_
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +16,8 @@ from detectors.domain_records import DomainRecords
 from detectors.domain_screen import DomainScreen
 from detectors.engine import build_engine
 from detectors.findings import Verdict
-from detectors.hostnames import HostnameError, normalise_host, plain_host
+from detectors.domains import DomainMatch
+from detectors.hostnames import HostnameError, normalise_host, plain_host, plain_hosts
 from detectors.images import ImageError, load_image_file
 from detectors.profile import ShownImage, ShownName, TargetProfile
 from detectors.registry import Registry
@@ -57,21 +59,31 @@ def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str
     lines, size = iter(lines), 1
     while batch := list(islice(lines, size)):
         size = min(2 * size, _BATCH)
-        hosts: list[str | HostnameError] = []
-        for line in batch:
-            try:
-                hosts.append(host_of(line))
-            except HostnameError as exc:
-                hosts.append(exc)
-        plain = [host for host in hosts if isinstance(host, str) and "xn--" not in host]
-        found = iter(screen.lookups(plain))
-        for line, host in zip(batch, hosts):
-            if isinstance(host, HostnameError):
+        hosts = _hosts(batch)
+        plain = [position for position, host in enumerate(hosts) if isinstance(host, str) and "xn--" not in host]
+        found: list[Sequence[DomainMatch] | None] = screen.lookups([hosts[position] for position in plain])
+        if len(plain) < len(batch):  # errors and punycode hosts, written below
+            found, looked_up = list(repeat(None, len(batch))), found
+            for position, matches in zip(plain, looked_up):
+                found[position] = matches
+        for line, host, matches in zip(batch, hosts, found):
+            if matches is not None:
+                yield records.record(line, host, matches)
+            elif isinstance(host, HostnameError):
                 yield _record(line, None, str(host))
-            elif "xn--" in host:
-                yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
             else:
-                yield records.record(line, host, next(found))
+                yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
+
+
+def _hosts(lines: list[str]) -> list[str | HostnameError]:
+    """`host_of` of each line (or its error), the bare hosts parsed all together."""
+    hosts: list[str | HostnameError | None] = plain_hosts(list(map(str.strip, lines)))
+    for position in compress(range(len(hosts)), map(is_, hosts, repeat(None))):
+        try:  # a URL, an IDN, anything but a bare ASCII host
+            hosts[position] = host_of(lines[position])
+        except HostnameError as exc:
+            hosts[position] = exc
+    return hosts  # type: ignore[return-value]  # no None left
 
 
 def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
