@@ -22,6 +22,7 @@ from operator import attrgetter
 
 import ahocorasick
 
+from detectors.domain_near import DeletionIndex
 from detectors.domain_scores import RULES, Key, Scorer, restricted
 from detectors.domains import (
     DISTINCT,
@@ -62,6 +63,7 @@ class DomainIndex:
         self.skeletons: dict[str, list[Key]] = defaultdict(list)
         self.glyphs: dict[str, list[Key]] = defaultdict(list)
         self.near: dict[str, tuple[str, ...]] = {}  # skeleton deletion → key texts, sorted
+        self.near_deletions = DeletionIndex(())  # strings of `near` by what they keep of a label
         # Per text in `near`: its skeleton and the keys the one-edit search may offer.
         self.near_keys: dict[str, tuple[str, tuple[Key, ...]]] = {}
         # A label within one edit of a key skeleton of length m shares its first or its last
@@ -93,6 +95,7 @@ class DomainIndex:
                     near[deleted].add(text)
                 index._add_near_halves(shape)
         index.near = {deleted: tuple(sorted(texts)) for deleted, texts in near.items()}
+        index.near_deletions = DeletionIndex(index.near)
         index.automaton.make_automaton()  # stays empty (kind EMPTY) without keys
         index.scan_affixes = index.automaton.kind == ahocorasick.AHOCORASICK
         return index
@@ -260,7 +263,9 @@ class DomainIndex:
             else:
                 return ()
         near = self.near
-        shared = near.keys() & deletions(shape)  # one pass in C over the label's deletions
+        shared = self.near_deletions.deleted(shape)  # the label's deletions in `near`
+        if shape in near:
+            shared.add(shape)
         if len(shared) < 2:
             return near[shared.pop()] if shared else ()
         return sorted(set().union(*map(near.__getitem__, shared)))

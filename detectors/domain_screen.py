@@ -15,19 +15,13 @@ back one that matches (tests/test_domain_screen.py holds it to that).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, compress, groupby, repeat
 from operator import add, getitem, is_not, itemgetter, ne, not_, or_
 
 from detectors.domain_index import DomainIndex
+from detectors.domain_near import cuts
 from detectors.domains import DomainMatch, affix_split, glyph_skeleton, skeleton
-
-def _cuts(length: int) -> tuple[int, int]:
-    """Where a string of `length` is cut in three for the pigeonhole test: one deletion
-    falls in one of the three parts and leaves the other two where they were."""
-    return length // 3, length - length // 3
-
 
 class DomainScreen:
     """`lookups(hosts)`: `index.lookup` of a batch of hosts."""
@@ -35,19 +29,6 @@ class DomainScreen:
     def __init__(self, index: DomainIndex) -> None:
         self.index = index
         self.official = index.official
-        # Per label length n: what a skeleton of length n keeps of a one-deletion neighbour
-        # d (of length n - 1) in `index.near`, whichever of its three parts the deletion hit:
-        # its head (d[:b]), its tail (d[a - 1:]), or head and tail around the middle.
-        self.pigeonholes: dict[int, tuple[set[str], set[str], set[str]]] = defaultdict(lambda: (set(), set(), set()))
-        for deleted in index.near:
-            length = len(deleted) + 1
-            a, b = _cuts(length)
-            heads, tails, middles = self.pigeonholes[length]
-            heads.add(deleted[:b])
-            if a:
-                tails.add(deleted[a - 1:])
-            middles.add(deleted[:a] + deleted[b - 1:])
-        self.pigeonholes = dict(self.pigeonholes)
         # Texts a label, its skeleton or its glyph skeleton may equal for a step to apply
         # (one set for the three: a superset of each test), keys with an 'es' slipped in
         # (aljazeseera) among them.
@@ -108,11 +89,11 @@ class DomainScreen:
         """Positions whose skeleton may lose one letter into `index.near` (a superset)."""
         lengths = list(map(len, shapes))
         for length, group in groupby(sorted(positions, key=lengths.__getitem__), lengths.__getitem__):
-            holes = self.pigeonholes.get(length)
+            holes = self.index.near_deletions.by_length.get(length)
             if holes is None:
                 continue
             heads, tails, middles = holes
-            a, b = _cuts(length)
+            a, b = cuts(length)
             at = list(group)
             texts = list(map(shapes.__getitem__, at))
             hits = map(heads.__contains__, map(getitem, texts, repeat(slice(b))))

@@ -56,8 +56,15 @@ def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str
     engine = build_engine(registry, ("domain", "name"))
     domains = engine.detectors[0]
     screen, records = DomainScreen(domains.index), DomainRecords(registry, domains)
-    lines, size = iter(lines), 1
-    while batch := list(islice(lines, size)):
+    lines, size, error = iter(lines), 1, None
+    while not error:
+        batch: list[str] = []
+        try:
+            batch.extend(islice(lines, size))
+        except Exception as exc:  # the lines read before it still get their records
+            error = exc
+        if not batch:
+            break
         size = min(2 * size, _BATCH)
         hosts = _hosts(batch)
         plain = [position for position, host in enumerate(hosts) if isinstance(host, str) and "xn--" not in host]
@@ -73,6 +80,8 @@ def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str
                 yield _record(line, None, str(host))
             else:
                 yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
+    if error:
+        raise error
 
 
 def _hosts(lines: list[str]) -> list[str | HostnameError]:
