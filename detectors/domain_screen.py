@@ -5,11 +5,13 @@ out host by host in Python, through a dozen function calls (~15 µs a host). The
 the same questions of a whole batch with C-level calls: `map` over the index's own
 dictionaries and sets, `str.translate` over the batch's labels joined by newlines, one
 Aho-Corasick scan of that text. A host passes the screen when some step of `lookup` could
-find something for it: an official domain, a subdomain, a punycode label, a key equal to the
-label or to a dot-joined form of it, a skeleton or glyph-skeleton hit, an 'es' inside, a key
-inside, or a shared one-deletion neighbour with a key (tested through the pigeonhole sets
-below). The screen may pass hosts that match nothing (`lookup` then says so); it never holds
-back one that matches (tests/test_domain_screen.py holds it to that).
+find something for it: an official domain, a subdomain, a key equal to the label (or to
+it with a dot dropped, or with an 'es' taken out), a skeleton or glyph-skeleton hit, a key
+inside with affix words around it, or a one-deletion neighbour shared with a key
+(detectors.domain_near's three probes). The screen may pass hosts that match nothing
+(`lookup` then says so); it never holds back one that matches (tests/test_domain_screen.py
+holds it to that). Hosts with punycode labels are not screened: `check_domains` takes them
+to the whole engine.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from operator import add, getitem, is_not, itemgetter, ne, not_, or_
 from detectors.domain_index import DomainIndex
 from detectors.domain_near import cuts
 from detectors.domains import DomainMatch, affix_split, glyph_skeleton, skeleton
+
 
 class DomainScreen:
     """`lookups(hosts)`: `index.lookup` of a batch of hosts."""
