@@ -1,27 +1,30 @@
 """Every official domain and brand of the registry, indexed so that a host is compared
 with all of them in time that grows with the host's length, not with the registry.
 
-Keys come from each official domain's label under the public suffix (people.com.cn →
-`people`, plus the dotless `peoplecomcn`), each Latin name run together (China Daily →
-`chinadaily`) and the full pinyin of each Chinese name of three or more characters
-(人民日报 → `renminribao`); pinyin initials and abbreviations are weak keys. A key's tier
+Keys (detectors.domain_keys) come from each official domain's label under the public
+suffix (people.com.cn → `people`, plus the dotless `peoplecomcn`), each Latin name run
+together (China Daily → `chinadaily`) and the full pinyin of each Chinese name of three or
+more characters (人民日报 → `renminribao`); pinyin initials and abbreviations are weak keys. A key's tier
 (`detectors.domains.tier`: distinct, word, four, short, tiny, generic) says how much a
 look-alike of it proves (detectors.domain_scores: the scale and its rules). A look-up is a
 fixed number of probes whatever the registry's size: dictionaries of keys, of their
 ASCII skeletons (rn→m, 0→o, 1→l…) and glyph skeletons (d/b/cl, m/n/rn…), the
 one-deletion (SymSpell) neighbourhood of the label's skeleton, guarded by a test on its
-halves, and one Aho-Corasick scan for keys inside the label.
+halves and probed in three pieces (detectors.domain_near), and one Aho-Corasick scan for
+keys inside the label. `check domains` looks hosts up a batch at a time
+(detectors.domain_screen).
 """
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from operator import attrgetter
 
 import ahocorasick
 
+from detectors.domain_keys import keys_of
+from detectors.domain_near import DeletionIndex
 from detectors.domain_scores import RULES, Key, Scorer, restricted
 from detectors.domains import (
     DISTINCT,
@@ -39,11 +42,10 @@ from detectors.domains import (
     idn_unicode,
     latin_lookalike,
     skeleton,
-    tier,
 )
 from detectors.hostnames import PublicSuffixes
-from detectors.registry import Organisation, Registry
-from detectors.text import has_cjk, pinyin, pinyin_initials, words
+from detectors.registry import Registry
+from detectors.text import has_cjk
 
 _SCORE = attrgetter("score")
 
@@ -62,6 +64,7 @@ class DomainIndex:
         self.skeletons: dict[str, list[Key]] = defaultdict(list)
         self.glyphs: dict[str, list[Key]] = defaultdict(list)
         self.near: dict[str, tuple[str, ...]] = {}  # skeleton deletion → key texts, sorted
+        self.near_deletions = DeletionIndex(())  # strings of `near` by what they keep of a label
         # Per text in `near`: its skeleton and the keys the one-edit search may offer.
         self.near_keys: dict[str, tuple[str, tuple[Key, ...]]] = {}
         # A label within one edit of a key skeleton of length m shares its first or its last
@@ -79,7 +82,7 @@ class DomainIndex:
             for domain in org.domains:
                 index.official[domain] = DomainMatch(org.id, "official", 100, domain, "")
         for org in registry:
-            for key in index._keys_of(org):
+            for key in keys_of(org, index.official, index.suffixes):
                 index._add(key)
         near: dict[str, set[str]] = defaultdict(set)
         for text, keys in index.exact.items():
@@ -93,6 +96,7 @@ class DomainIndex:
                     near[deleted].add(text)
                 index._add_near_halves(shape)
         index.near = {deleted: tuple(sorted(texts)) for deleted, texts in near.items()}
+        index.near_deletions = DeletionIndex(index.near)
         index.automaton.make_automaton()  # stays empty (kind EMPTY) without keys
         index.scan_affixes = index.automaton.kind == ahocorasick.AHOCORASICK
         return index
@@ -106,39 +110,6 @@ class DomainIndex:
             heads.add(shape[:half])
             tails.add(shape[-half:])
             self.near_halves[length] = (tuple(sorted({*halves, half})), heads, tails)
-
-    def _keys_of(self, org: Organisation) -> list[Key]:
-        """Every key of an organisation's domains and names. A domain under another
-        organisation's domain (jjckb.xinhuanet.com) lends it no brand."""
-        keys: list[Key] = []
-        labels: dict[str, tuple[str, set[str]]] = {}
-        for domain in org.domains:
-            _, label, suffix = self.suffixes.split(domain)
-            registrable = f"{label}.{suffix}"
-            owner = self.official.get(registrable)
-            if suffix and not label.startswith("xn--") and (owner is None or owner.org_id == org.id):
-                labels.setdefault(label, (registrable if owner else domain, set()))[1].add(suffix)
-        for label, (domain, suffixes) in labels.items():
-            compact, frozen = label.replace("-", ""), frozenset(suffixes)
-            keys.append(Key(compact, org.id, domain, "domain", tier(compact), label, frozen))
-            for suffix in suffixes:
-                parts = suffix.split(".")
-                for size in range(1, len(parts) + 1):
-                    keys.append(Key(compact + "".join(parts[:size]), org.id, domain, "dotless",
-                                    WEAK if len(compact) <= 2 else DISTINCT, label, frozen))
-        for name in (*org.all_names, *org.abbreviations):
-            if has_cjk(name):
-                if len(pinyin_initials(name)) >= 3:
-                    spelled, initials = pinyin(name), pinyin_initials(name)
-                    keys.append(Key(spelled, org.id, org.domains[0], "pinyin", tier(spelled), name, frozenset()))
-                    keys.append(Key(initials, org.id, org.domains[0], "initials", WEAK, name, frozenset()))
-                continue
-            key = "".join(words(name))
-            if len(key) >= 2:
-                weak = name in org.abbreviations or len(key) <= 3
-                keys.append(Key(key, org.id, _closest(org.domains, key), "abbreviation" if weak else "name",
-                                WEAK if weak else tier(key), name, frozenset()))
-        return keys
 
     def _add(self, key: Key) -> None:
         entries = self.exact[key.key]
@@ -162,6 +133,16 @@ class DomainIndex:
             if dot < 0:
                 break
         subdomain, label, suffix = self.suffixes.split(host)
+        compact = label.replace("-", "") if "-" in label else label
+        shape = skeleton(compact)
+        return self.search(subdomain, label, suffix, compact, shape, glyph_skeleton(shape))
+
+    def search(self, subdomain: str, label: str, suffix: str, compact: str, shape: str,
+               glyph: str) -> list[DomainMatch]:
+        """`lookup` of a host that neither is nor lies under an official domain, split by
+        `suffixes.split`; `compact` is the label without hyphens, `shape` its `skeleton`
+        and `glyph` that skeleton's `glyph_skeleton` (a batch computes them together:
+        detectors.domain_screen)."""
         if restricted(suffix):
             return []
         found: dict[str, DomainMatch] = {}
@@ -169,9 +150,12 @@ class DomainIndex:
             unicode = idn_unicode(label)
             latin = latin_lookalike(unicode) if unicode and not has_cjk(unicode) else None
             if latin and latin.replace("-", "").isalnum():
-                self._match_label(latin, suffix, found, unicode)
+                latin_compact = latin.replace("-", "") if "-" in latin else latin
+                latin_shape = skeleton(latin_compact)
+                self._match_label(latin, latin_compact, latin_shape, glyph_skeleton(latin_shape), suffix, found,
+                                  unicode)
         else:
-            self._match_label(label, suffix, found)
+            self._match_label(label, compact, shape, glyph, suffix, found)
         subs = subdomain.split(".") if subdomain else []
         if subs:
             self._match_subdomain(subs, suffix, found)
@@ -181,11 +165,10 @@ class DomainIndex:
             return sorted(found.values(), key=_SCORE, reverse=True)  # stable: equals keep their order
         return list(found.values())
 
-    def _match_label(self, label: str, suffix: str, found: dict[str, DomainMatch], idn: str | None = None) -> None:
+    def _match_label(self, label: str, compact: str, shape: str, glyph: str, suffix: str,
+                     found: dict[str, DomainMatch], idn: str | None = None) -> None:
         """The registrable label against every key: exact, look-alike, one edit, affixes."""
-        compact = label.replace("-", "") if "-" in label else label
-        entries, shape = self.exact.get(compact, ()), skeleton(compact)
-        glyph, near = glyph_skeleton(shape), self.near_texts(shape)
+        entries, near = self.exact.get(compact, ()), self.near_texts(shape)
         if not (entries or near or self._could_match(compact, shape, glyph)):
             return  # most labels
         shown, score = idn or label, self.scorer.score
@@ -248,7 +231,9 @@ class DomainIndex:
             else:
                 return ()
         near = self.near
-        shared = near.keys() & deletions(shape)  # one pass in C over the label's deletions
+        shared = self.near_deletions.deleted(shape)  # the label's deletions in `near`
+        if shape in near:
+            shared.add(shape)
         if len(shared) < 2:
             return near[shared.pop()] if shared else ()
         return sorted(set().union(*map(near.__getitem__, shared)))
@@ -338,11 +323,6 @@ class DomainIndex:
         else:
             _offer(found, key, "combosquat", self.scorer.score("combo", key, "", suffix),
                    f"{_source_detail(key)} plus {words_added}")
-
-
-def _closest(domains: tuple[str, ...], key: str) -> str:
-    """The domain that starts most like `key` (Xinhua → xinhuanet.com rather than news.cn)."""
-    return max(domains, key=lambda domain: len(os.path.commonprefix((domain, key))))
 
 
 def _source_detail(key: Key) -> str:

@@ -13,6 +13,7 @@ sample of popular and look-alike hosts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from detectors.domains import DomainDetector, DomainMatch, explain
@@ -29,7 +30,7 @@ class DomainRecords:
         # finding's explanation names it by (its id when unknown).
         self.names = {org.id: found.name for org in registry if (found := registry.get(org.id)) is not None}
 
-    def record(self, line: str, host: str, matches: list[DomainMatch]) -> dict[str, Any]:
+    def record(self, line: str, host: str, matches: Sequence[DomainMatch]) -> dict[str, Any]:
         if not matches:  # most hosts: `DetectionEngine.decide([])`, clean and scored 0
             return {"target": line, "verdict": "clean", "org_id": None, "org_name": None, "score": 0,
                     "reasons": [], "findings": [], "error": None}

@@ -97,26 +97,38 @@ class Scorer:
             raise ValueError(f"unknown rules {sorted(unknown)}; known: {sorted(RULES)}")
         self.common = common
         self.rules = rules
+        # The scale and the rules worked out once for all but the common-word case (`score`
+        # is on the hot path): (relation, tier, under one of the key's suffixes, under a
+        # cheap TLD) → score.
+        self.table = {(relation, tier, own, cheap): self._worked_out(relation, tier, own, cheap)
+                      for relation in _SCORES for tier in range(WEAK) for own in (False, True)
+                      for cheap in (False, True)}
 
     def score(self, relation: str, key: Key, label: str, suffix: str) -> int:
         """`relation` (visual | typo | swap | combo) of `label` under `suffix` to `key`."""
-        if key.tier == WEAK:
+        tier = key.tier
+        if tier == WEAK:
             return 35 if relation == "swap" else 30
-        score = _SCORES[relation][key.tier]
-        if relation == "visual" and suffix in key.suffixes:
-            score = 90  # the whole official domain, copied with look-alikes
+        own = suffix in key.suffixes
         if relation in ("typo", "visual") and label != key.key and self.common.get(label, 0) >= 3:
-            return min(score, 35)  # a word in its own right, not a misspelling
-        score = max(score, self._relaxed(relation, key, suffix))
-        return min(score + 15, 90) if suffix.rpartition(".")[2] in CHEAP_TLDS and score >= 40 else score
+            # a word in its own right, not a misspelling
+            return min(90 if relation == "visual" and own else _SCORES[relation][tier], 35)
+        return self.table[relation, tier, own, suffix.rpartition(".")[2] in CHEAP_TLDS]
 
-    def _relaxed(self, relation: str, key: Key, suffix: str) -> int:
-        rule, where = _RAISED.get((relation, key.tier), ("", _ANY))
+    def _worked_out(self, relation: str, tier: int, own: bool, cheap: bool) -> int:
+        score = _SCORES[relation][tier]
+        if relation == "visual" and own:
+            score = 90  # the whole official domain, copied with look-alikes
+        score = max(score, self._relaxed(relation, tier, own, cheap))
+        return min(score + 15, 90) if cheap and score >= 40 else score
+
+    def _relaxed(self, relation: str, tier: int, own: bool, cheap: bool) -> int:
+        rule, where = _RAISED.get((relation, tier), ("", _ANY))
         if rule not in self.rules:
             return 0
-        if where == _OWN_SUFFIX and suffix not in key.suffixes:
+        if where == _OWN_SUFFIX and not own:
             return 0
-        if where == _CHEAP_TLD and suffix.rpartition(".")[2] not in CHEAP_TLDS:
+        if where == _CHEAP_TLD and not cheap:
             return 0
         return _RELAXED
 

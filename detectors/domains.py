@@ -111,7 +111,8 @@ def common_words() -> dict[str, float]:
 
 
 def skeleton(label: str) -> str:
-    """`detectors.text.ascii_skeleton` of a lower-case ASCII label without hyphens."""
+    """`detectors.text.ascii_skeleton` of a lower-case ASCII label without hyphens; of
+    labels joined by newlines, their skeletons joined alike (no replacement spans a newline)."""
     if "rn" in label or "vv" in label or "cl" in label:
         label = label.replace("rn", "m").replace("vv", "w").replace("cl", "d")
     if label.isascii():
@@ -122,7 +123,8 @@ def skeleton(label: str) -> str:
 def glyph_skeleton(shape: str) -> str:
     """A looser form of a `skeleton`: the letters dnstwist's homoglyph fuzzer swaps, one
     or two at a time, folded together (lb/dl/d/b, nn/rn/m/n/r, c/e, u/v, q/g, lh/h, lc/k,
-    6/9), so that bjrevievu and lbjnews meet bjreview and bjnews."""
+    6/9), so that bjrevievu and lbjnews meet bjreview and bjnews. Like `skeleton`, line by
+    line on skeletons joined by newlines."""
     if _GLYPH_PAIR.search(shape):  # rarely: most labels hold none of the pairs
         for glyphs, letter in _GLYPH_PAIRS:
             if glyphs in shape:

@@ -5,15 +5,19 @@ org_name, score, reasons (and error, for an input that cannot be checked)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress, islice, repeat
+from operator import is_
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from detectors.domain_records import DomainRecords
+from detectors.domain_screen import DomainScreen
 from detectors.engine import build_engine
 from detectors.findings import Verdict
-from detectors.hostnames import HostnameError, normalise_host, plain_host
+from detectors.domains import DomainMatch
+from detectors.hostnames import HostnameError, normalise_host, plain_host, plain_hosts
 from detectors.images import ImageError, load_image_file
 from detectors.profile import ShownImage, ShownName, TargetProfile
 from detectors.registry import Registry
@@ -28,6 +32,7 @@ def _record(target: str, verdict: Verdict | None, error: str | None = None) -> d
 
 # A line that is a bare ASCII host: no scheme, path, port, user or brackets to parse.
 _URL_CHARS = frozenset("/\\:@?#[]%")
+_BATCH = 256  # lines looked up together (detectors.domain_screen)
 
 
 def host_of(text: str) -> str:
@@ -44,21 +49,50 @@ def host_of(text: str) -> str:
 
 def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """One record per line. The name detector only sees Chinese IDN labels (新华网.com), so
-    a host without a punycode label goes to the domain detector alone, and its record is
-    written straight from the index's matches (detectors.domain_records): same record."""
+    a host without a punycode label goes to the domain detector alone: its matches come
+    from `DomainScreen.lookups`, a batch at a time, and its record is written straight
+    from them (detectors.domain_records): same record. Batches grow from one line to
+    `_BATCH`, so that the first record comes at once."""
     engine = build_engine(registry, ("domain", "name"))
     domains = engine.detectors[0]
-    lookup, records = domains.index.lookup, DomainRecords(registry, domains)
-    for line in lines:
+    screen, records = DomainScreen(domains.index), DomainRecords(registry, domains)
+    lines, size, error = iter(lines), 1, None
+    while not error:
+        batch: list[str] = []
         try:
-            host = host_of(line)
+            batch.extend(islice(lines, size))
+        except Exception as exc:  # the lines read before it still get their records
+            error = exc
+        if not batch:
+            break
+        size = min(2 * size, _BATCH)
+        hosts = _hosts(batch)
+        plain = [position for position, host in enumerate(hosts) if isinstance(host, str) and "xn--" not in host]
+        found: list[Sequence[DomainMatch] | None] = screen.lookups([hosts[position] for position in plain])
+        if len(plain) < len(batch):  # errors and punycode hosts, written below
+            found, looked_up = list(repeat(None, len(batch))), found
+            for position, matches in zip(plain, looked_up):
+                found[position] = matches
+        for line, host, matches in zip(batch, hosts, found):
+            if matches is not None:
+                yield records.record(line, host, matches)
+            elif isinstance(host, HostnameError):
+                yield _record(line, None, str(host))
+            else:
+                yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
+    if error:
+        raise error
+
+
+def _hosts(lines: list[str]) -> list[str | HostnameError]:
+    """`host_of` of each line (or its error), the bare hosts parsed all together."""
+    hosts: list[str | HostnameError | None] = plain_hosts(list(map(str.strip, lines)))
+    for position in compress(range(len(hosts)), map(is_, hosts, repeat(None))):
+        try:  # a URL, an IDN, anything but a bare ASCII host
+            hosts[position] = host_of(lines[position])
         except HostnameError as exc:
-            yield _record(line, None, str(exc))
-            continue
-        if "xn--" in host:
-            yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
-        else:
-            yield records.record(line, host, lookup(host))
+            hosts[position] = exc
+    return hosts  # type: ignore[return-value]  # no None left
 
 
 def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
