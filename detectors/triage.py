@@ -47,12 +47,13 @@ def host_of(text: str) -> str:
     return normalise_host(host)
 
 
-def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+def check_domains(registry: Registry, lines: Iterable[str], batch_size: int = _BATCH) -> Iterator[dict[str, Any]]:
     """One record per line. The name detector only sees Chinese IDN labels (新华网.com), so
     a host without a punycode label goes to the domain detector alone: its matches come
     from `DomainScreen.lookups`, a batch at a time, and its record is written straight
     from them (detectors.domain_records): same record. Batches grow from one line to
-    `_BATCH`, so that the first record comes at once."""
+    `batch_size`, so that the first record comes at once; a feed whose lines come slowly wants
+    `batch_size=1`, each record as soon as its line."""
     engine = build_engine(registry, ("domain", "name"))
     domains = engine.detectors[0]
     screen, records = DomainScreen(domains.index), DomainRecords(registry, domains)
@@ -65,7 +66,7 @@ def check_domains(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str
             error = exc
         if not batch:
             break
-        size = min(2 * size, _BATCH)
+        size = min(2 * size, batch_size)
         hosts = _hosts(batch)
         plain = [position for position, host in enumerate(hosts) if isinstance(host, str) and "xn--" not in host]
         found: list[Sequence[DomainMatch] | None] = screen.lookups([hosts[position] for position in plain])

@@ -143,3 +143,26 @@ def test_random_labels_are_ruled_out_or_looked_up_alike(bundled) -> None:
     hosts = [host for host in hosts if plain_host(host) and "xn--" not in host]
     screened = DomainScreen(index).lookups(hosts)
     assert [list(matches) for matches in screened] == [index.lookup(host) for host in hosts]
+
+
+def test_a_feed_on_a_pipe_gets_each_record_as_its_line_comes() -> None:
+    """Batches are for files: a feed piped in (new registrations as they are seen) gets each
+    record before the next line is written, not once 256 have come."""
+    import json
+    import select
+    import subprocess
+
+    from tests.conftest import MASTHEAD
+
+    feed = subprocess.Popen([*MASTHEAD, "check", "domains", "-", "--format", "jsonl"], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert feed.stdin is not None and feed.stdout is not None
+        for host in ("xinhuanet.com", "xinhuanet-news.top", "example.org", "peop1e.com.cn"):
+            feed.stdin.write(host + "\n")
+            feed.stdin.flush()
+            assert select.select([feed.stdout], [], [], 60)[0], f"no record for {host} while the feed waits"
+            assert json.loads(feed.stdout.readline())["target"] == host
+    finally:
+        feed.kill()
+        feed.wait()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +38,19 @@ def _lines(source: str) -> Iterator[str]:
             handle.close()
 
 
-def _emit(records: Iterator[dict[str, Any]], fmt: str, fail_on: tuple[str, ...]) -> None:
+def _from_a_file(source: str) -> bool:
+    """True for a file, named or redirected to stdin; False for a pipe or a terminal, a
+    feed whose lines may come slowly and whose records are wanted as each line comes."""
+    if source != "-":
+        return True
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)
+    except (OSError, ValueError):  # no real descriptor (a test runner's stdin)
+        return False
+
+
+def _emit(records: Iterator[dict[str, Any]], fmt: str, fail_on: tuple[str, ...],
+          lines_per_write: int = _LINES_PER_WRITE) -> None:
     flagged = False
     rows: list[dict[str, Any]] = []
     lines: list[str] = []  # JSON lines not yet written: one write (and flush) for many
@@ -45,7 +59,7 @@ def _emit(records: Iterator[dict[str, Any]], fmt: str, fail_on: tuple[str, ...])
             flagged |= record.get("verdict") in fail_on
             if fmt == "jsonl":
                 lines.append(json.dumps(record, ensure_ascii=False))
-                if len(lines) == _LINES_PER_WRITE:
+                if len(lines) >= lines_per_write:
                     click.echo("\n".join(lines))
                     lines.clear()
             else:
@@ -85,7 +99,10 @@ def domains(obj: CliContext, source: str, fmt: str, fail_on: tuple[str, ...]) ->
     """Domains (or URLs), one per line: official, look-alike of an organisation, or clean."""
     from detectors.triage import check_domains
 
-    _emit(check_domains(obj.registry(), _lines(source)), fmt, fail_on)
+    if _from_a_file(source):  # looked up and written many lines at a time
+        _emit(check_domains(obj.registry(), _lines(source)), fmt, fail_on)
+    else:
+        _emit(check_domains(obj.registry(), _lines(source), batch_size=1), fmt, fail_on, lines_per_write=1)
 
 
 @check.command()
