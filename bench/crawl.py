@@ -134,7 +134,6 @@ def main() -> None:
     if args.sites * PAGES_PER_SITE < 1000:
         print(f"note: {args.sites} sites make {args.sites * PAGES_PER_SITE} pages (< 1,000)", file=sys.stderr)
 
-    sys.path.insert(0, str(REPO))
     keep = args.keep.resolve() if args.keep else None
     root = keep or Path(tempfile.mkdtemp(prefix="masthead-bench-"))
     web = root / "web"
@@ -306,6 +305,10 @@ def run_all(bench: Bench, args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    # This checkout's code, not the one the environment has installed (editable installs
+    # resolve `crawler` to their own checkout): a bench run from a second worktree runs
+    # that worktree's code, in the children and their analysis workers too.
+    sys.path.insert(0, str(REPO))
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         child_main(sys.argv[2])
     else:
