@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cmp_to_key
 
 import numpy as np
 from PIL import Image
@@ -47,6 +49,7 @@ _UNSUPPORTED = 0.04  # …else this is added to its distance, when the query is 
 _ALIKE = 0.9  # thumbnail correlation (see likeness) below which an unsupported candidate's…
 _ALIKE_FAVICON = 0.92  # …(a favicon's, at half the side)…
 _UNLIKE_WEIGHT = 0.7  # …distance grows by this much per unit of the shortfall
+_MORE_INLIERS = 1.3  # see _ranked
 # A favicon's correlation with a registry logo drawn as small (logo_favicons) → score, as _KNOTS.
 _FAVICON_KNOTS = ((0.975, 60.0), (0.985, 70.0), (0.995, 80.0), (1.0, 90.0))  # two wide wordmarks of
 # other brands, a few pixels thick at 16 px, correlated 0.98 (bench/eval_logos.py, seed 7)
@@ -172,7 +175,7 @@ class LogoIndex:
                     break
                 hashed[self._rows[row][0]] = (float(best[row]), int(best_crop[row]), int(row))
         if not crops:
-            return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
+            return _ranked(found.values())[:limit]
         proposed = self._keypoints.proposals(seen, _PROPOSALS)
         correlations = None if seen[0].usable else self._favicons.correlations(image)
         small = [] if correlations is None else _favicons_alike(correlations)
@@ -199,8 +202,23 @@ class LogoIndex:
         if confirmed:  # the drawing is known: others the keypoints did not confirm are look-alikes
             found = {org_id: match if match.exact or org_id in confirmed else replace(
                 match, score=min(match.score, _CONTRADICTED)) for org_id, match in found.items()}
-        return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
+        return _ranked(found.values())[:limit]
 
+
+
+def _ranked(matches: Iterable[LogoMatch]) -> list[LogoMatch]:
+    """Best first: higher scores; between equal scores, closer hashes, unless keypoints
+    confirm both and one has clearly more agreeing (_MORE_INLIERS times): two registry
+    logos sharing lettering may both be confirmed and both capped at 95, and the hashes of
+    a logo on a dark ground or recoloured can be nearer another's."""
+    def order(first: LogoMatch, second: LogoMatch) -> int:
+        if first.score != second.score:
+            return second.score - first.score
+        fewer, more = sorted((first.inliers, second.inliers))
+        if fewer >= VERIFIED_INLIERS and more >= _MORE_INLIERS * fewer:
+            return second.inliers - first.inliers
+        return (first.distance > second.distance) - (first.distance < second.distance)
+    return sorted(matches, key=cmp_to_key(order))
 
 
 def _favicons_alike(correlations: np.ndarray) -> list[int]:
