@@ -4,6 +4,8 @@ Two stages. Hashes of normalised views (detectors.logo_hashes) find candidates; 
 (detectors.logo_keypoints) confirm or overrule them, and propose what the hashes missed.
 A hash candidate that keypoints do not support must also look alike in thumbnails of the
 same views (`likeness`): 64-bit hashes of unrelated plain logos collide far more often.
+A favicon, too small for keypoints, is also compared pixel by pixel with every registry
+logo drawn as small (detectors.logo_favicons), which finds and raises its own candidates.
 
 All registry hashes sit in one uint64 array (row = logo × crop, column = hash kind); a query
 is compared with every row at once (XOR + popcount), so its cost does not grow as a Python
