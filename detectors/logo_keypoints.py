@@ -51,17 +51,30 @@ class Keypoints:
         return self.usable and len(self.points) >= DETAILED
 
 
-def _grey(image: Image.Image, on_white: bool = False) -> np.ndarray:
+_WHITE = np.full(3, 255.0, dtype=np.float32)
+BORDER, ON_WHITE, RECOMPOSED = "on its border colour", "on white", "recomposed on white"  # see _grey
+_OPAQUE = 96.0  # distance from the ground colour (0–255) from which a pixel is all content
+
+
+def _grey(image: Image.Image, seen: str = BORDER) -> np.ndarray:
     """How far each pixel is from the background colour (white where the image has
-    transparency or when on_white, else the colour of its border), drawn dark on white:
-    the same picture whatever the logo's colours or its ground's (a reversed logo on a
-    dark header included). Trimmed to the content, at most _SIDE px, with a blank margin."""
+    transparency or when seen ON_WHITE, else the colour of its border), drawn dark on
+    white: the same picture whatever the logo's colours or its ground's (a reversed logo
+    on a dark header included). Trimmed to the content, at most _SIDE px, with a blank
+    margin.
+
+    RECOMPOSED: the content taken off its border colour and put on white, in its own
+    colours, then seen as on white. A logo with white inside it (letters cut out of a
+    coloured disc) shows that white as background on white, as the registry's logo on
+    transparency does, but as the farthest ink from a dark ground."""
     rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
     alpha = rgba[..., 3:4] / 255.0
     rgb = rgba[..., :3] * alpha + 255.0 * (1.0 - alpha)
-    ground = _WHITE if on_white or _transparent(image) else _border_colour(rgb)
+    ground = _WHITE if seen == ON_WHITE or _transparent(image) else _border_colour(rgb)
     ink = np.abs(rgb - ground).max(axis=2)
     content = ink > 24
+    if seen == RECOMPOSED:
+        ink = np.clip(ink / _OPAQUE, 0.0, 1.0) * np.abs(rgb - _WHITE).max(axis=2)
     if content.any():
         rows, cols = np.flatnonzero(content.any(axis=1)), np.flatnonzero(content.any(axis=0))
         ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
@@ -72,8 +85,6 @@ def _grey(image: Image.Image, on_white: bool = False) -> np.ndarray:
     grey = (255.0 - np.clip(ink, 0, 255)).astype(np.uint8)
     return cv2.copyMakeBorder(grey, _MARGIN, _MARGIN, _MARGIN, _MARGIN, cv2.BORDER_CONSTANT, value=255)
 
-
-_WHITE = np.full(3, 255.0, dtype=np.float32)
 
 
 def _transparent(image: Image.Image) -> bool:
@@ -93,12 +104,12 @@ def query_keypoints(image: Image.Image) -> list[Keypoints]:
     seen = [keypoints(image)]
     rgb = np.asarray(image.convert("RGB"), dtype=np.float32)
     if not _transparent(image) and np.abs(_border_colour(rgb) - _WHITE).max() > 24:
-        seen.append(keypoints(image, on_white=True))
+        seen += [keypoints(image, ON_WHITE), keypoints(image, RECOMPOSED)]
     return seen
 
 
-def keypoints(image: Image.Image, on_white: bool = False) -> Keypoints:
-    grey = _grey(image, on_white)
+def keypoints(image: Image.Image, seen: str = BORDER) -> Keypoints:
+    grey = _grey(image, seen)
     found, descriptors = cv2.SIFT_create(nfeatures=_FEATURES).detectAndCompute(grey, None)
     usable, size = max(image.size) >= _SMALLEST, (grey.shape[1], grey.shape[0])
     if descriptors is None:

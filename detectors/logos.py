@@ -4,6 +4,8 @@ Two stages. Hashes of normalised views (detectors.logo_hashes) find candidates; 
 (detectors.logo_keypoints) confirm or overrule them, and propose what the hashes missed.
 A hash candidate that keypoints do not support must also look alike in thumbnails of the
 same views (`likeness`): 64-bit hashes of unrelated plain logos collide far more often.
+A favicon, too small for keypoints, is also compared pixel by pixel with every registry
+logo drawn as small (detectors.logo_favicons), which finds and raises its own candidates.
 
 All registry hashes sit in one uint64 array (row = logo × crop, column = hash kind); a query
 is compared with every row at once (XOR + popcount), so its cost does not grow as a Python
@@ -14,13 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cmp_to_key
 
 import numpy as np
 from PIL import Image
 
 from detectors.findings import Finding
 from detectors.images import ImageError, load_image_file
+from detectors.logo_favicons import FaviconIndex
 from detectors.logo_hashes import HASH_KINDS, THUMB, VARIANT, image_features
 from detectors.logo_keypoints import (VERIFIED_INLIERS, VERIFIED_SHARE, Agreement, KeypointIndex, Keypoints,
                                       agreement, query_keypoints)
@@ -46,6 +51,10 @@ _UNSUPPORTED = 0.04  # …else this is added to its distance, when the query is 
 _ALIKE = 0.9  # thumbnail correlation (see likeness) below which an unsupported candidate's…
 _ALIKE_FAVICON = 0.92  # …(a favicon's, at half the side)…
 _UNLIKE_WEIGHT = 0.7  # …distance grows by this much per unit of the shortfall
+_MORE_INLIERS = 1.3  # see _ranked
+# A favicon's correlation with a registry logo drawn as small (logo_favicons) → score, as _KNOTS.
+_FAVICON_KNOTS = ((0.975, 60.0), (0.985, 70.0), (0.995, 80.0), (1.0, 90.0))  # two wide wordmarks of
+# other brands, a few pixels thick at 16 px, correlated 0.98 (bench/eval_logos.py, seed 7)
 
 
 @dataclass(frozen=True)
@@ -57,12 +66,20 @@ class LogoMatch:
     exact: bool  # same bytes (sha256)
     crop: str  # which crop of the query matched ("whole", "left", ...)
     inliers: int  # keypoints agreeing on one geometry (detectors.logo_keypoints)
+    favicon: float = 0.0  # a favicon's correlation with the logo drawn as small, if that scored it
 
 
 def score_for(distance: float) -> int:
     """The 0–100 score of a combined distance (see _KNOTS; calibrated by bench/eval_logos.py)."""
     xs, ys = zip(*_KNOTS)
     return int(round(float(np.interp(distance, xs, ys))))
+
+
+def favicon_score(correlation: float) -> int:
+    """The score a favicon earns on its correlation with a logo drawn as small (0 below
+    the first of _FAVICON_KNOTS)."""
+    xs, ys = zip(*_FAVICON_KNOTS)
+    return int(round(float(np.interp(correlation, xs, ys)))) if correlation >= xs[0] else 0
 
 
 def aspect_penalty(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -87,6 +104,7 @@ class LogoIndex:
         self._logos: list[tuple[str, str, str | None]] = []  # org_id, label, sha256
         self._by_sha256: dict[str, list[int]] = {}
         self._keypoints = KeypointIndex()
+        self._favicons = FaviconIndex()
 
     def __len__(self) -> int:
         return len(self._logos)
@@ -100,6 +118,7 @@ class LogoIndex:
         self._rows.extend((number, crop) for crop in crops)
         self._pending.append((hashes, aspects, thumbs))
         self._keypoints.add(image)
+        self._favicons.add(image)
 
     @classmethod
     def from_registry(cls, registry: Registry) -> LogoIndex:
@@ -158,11 +177,13 @@ class LogoIndex:
                     break
                 hashed[self._rows[row][0]] = (float(best[row]), int(best_crop[row]), int(row))
         if not crops:
-            return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
+            return _ranked(found.values())[:limit]
         proposed = self._keypoints.proposals(seen, _PROPOSALS)
+        correlations = None if seen[0].usable else self._favicons.correlations(image)
+        small = [] if correlations is None else _favicons_alike(correlations)
         closest = list(hashed)[:_VERIFIED_HASHES]
         confirmed: set[str] = set()
-        for number in [*closest, *(n for n in proposed if n not in closest)]:
+        for number in dict.fromkeys([*closest, *proposed, *small]):
             org_id, label, _ = self._logos[number]
             if org_id in found:
                 continue
@@ -173,14 +194,49 @@ class LogoIndex:
                                key=lambda pair: pair[0].inliers)
             if row >= 0 and agreed.inliers < _SUPPORTED:
                 value += _unlikeness(thumbs[crop_number], self._thumbs[row], seen[0].usable)
-            score = _judge(value, agreed, view, reference, crop == "whole")
+            score, alike = _judge(value, agreed, view, reference, crop == "whole"), 0.0
+            if correlations is not None:
+                score, alike = _as_favicon(score, float(correlations[number]))
             if score >= SCORE_FLOOR:
-                found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreed.inliers)
+                found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreed.inliers,
+                                          round(alike, 4))
                 confirmed |= {org_id} if _confirmed(agreed, view, reference) else set()
         if confirmed:  # the drawing is known: others the keypoints did not confirm are look-alikes
             found = {org_id: match if match.exact or org_id in confirmed else replace(
                 match, score=min(match.score, _CONTRADICTED)) for org_id, match in found.items()}
-        return sorted(found.values(), key=lambda m: (-m.score, m.distance))[:limit]
+        return _ranked(found.values())[:limit]
+
+
+
+def _ranked(matches: Iterable[LogoMatch]) -> list[LogoMatch]:
+    """Best first: higher scores; between equal scores, closer hashes, unless keypoints
+    confirm both and one has clearly more agreeing (_MORE_INLIERS times): two registry
+    logos sharing lettering may both be confirmed and both capped at 95, and the hashes of
+    a logo on a dark ground or recoloured can be nearer another's."""
+    def order(first: LogoMatch, second: LogoMatch) -> int:
+        if first.score != second.score:
+            return second.score - first.score
+        fewer, more = sorted((first.inliers, second.inliers))
+        if fewer >= VERIFIED_INLIERS and more >= _MORE_INLIERS * fewer:
+            return second.inliers - first.inliers
+        return (first.distance > second.distance) - (first.distance < second.distance)
+    return sorted(matches, key=cmp_to_key(order))
+
+
+def _favicons_alike(correlations: np.ndarray) -> list[int]:
+    """Logo numbers whose favicon-size drawing a favicon correlates with closely enough to
+    score at least SCORE_FLOOR on that alone, best first (at most _PROPOSALS)."""
+    best = np.argsort(-correlations, kind="stable")[:_PROPOSALS]
+    return [int(number) for number in best if correlations[number] >= _FAVICON_KNOTS[0][0]]
+
+
+def _as_favicon(score: int, correlation: float) -> tuple[int, float]:
+    """A favicon candidate's score given how its pixels correlate with the candidate drawn
+    as small (a close correlation raises it, see _FAVICON_KNOTS), and that correlation if
+    it raised the score (else 0). A poor correlation does not lower it: a favicon drawn
+    within a margin, its edges blended, may correlate poorly with its own logo."""
+    alike = favicon_score(correlation)
+    return (alike, correlation) if alike > score else (score, 0.0)
 
 
 def _judge(distance: float, agreed: Agreement, query: Keypoints, reference: Keypoints, whole: bool) -> int:
@@ -289,6 +345,8 @@ def _how_it_matched(match: LogoMatch) -> str:
     hashes = ("identical perceptual hashes" if match.distance == 0 else
               f"perceptual distance {match.distance:.2f} (pHash/dHash/wHash/shape, thumbnails)"
               if match.distance < 1 else "hashes apart (cropped, turned or framed)")
+    if match.favicon:
+        return f"{hashes}; at favicon size its pixels correlate {match.favicon:.3f} with the logo's"
     if match.inliers >= VERIFIED_INLIERS:
         return f"{hashes}; {match.inliers} keypoints agree under one rotation, scale and shift"
     return hashes

@@ -11,7 +11,7 @@ from PIL import Image
 
 from detectors.logo_hashes import THUMB, VARIANT, image_features, image_hashes
 from detectors.logo_keypoints import Agreement, Keypoints
-from detectors.logos import _judge, likeness
+from detectors.logos import LogoMatch, _judge, _ranked, likeness
 from tests.drawing import logo
 from tests.test_logo_keypoints import drawn_registry
 
@@ -126,3 +126,17 @@ def recoloured(image: Image.Image) -> Image.Image:
     """Red, green and blue swapped round: other colours, the same drawing."""
     red, green, blue, alpha = image.convert("RGBA").split()
     return Image.merge("RGBA", (blue, red, green, alpha))
+
+
+def ranked_first(*matches: tuple[str, int, float, int]) -> str:
+    return _ranked([LogoMatch(org, "", distance, score, False, "whole", inliers)
+                    for org, score, distance, inliers in matches])[0].org_id
+
+
+def test_equal_scores_rank_clearly_more_agreeing_keypoints_first_else_closer_hashes() -> None:
+    """Two drawings sharing lettering, both confirmed and capped at 95 (seed-7 dark-ground
+    queries of eval_logos: 85 against 45 keypoints, the genuine one's hashes farther)."""
+    assert ranked_first(("look-alike", 95, 0.195, 45), ("genuine", 95, 0.25, 85)) == "genuine"
+    assert ranked_first(("genuine", 95, 0.051, 25), ("look-alike", 95, 0.055, 26)) == "genuine"
+    assert ranked_first(("genuine", 95, 0.3, 5), ("look-alike", 95, 0.2, 9)) == "look-alike", "unconfirmed"
+    assert ranked_first(("look-alike", 90, 0.0, 80), ("genuine", 95, 0.3, 20)) == "genuine"
