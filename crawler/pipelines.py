@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.analysis import Analysis, describe_images
 from crawler.evidence import safe_folder_name, write_atomically
-from crawler.items import TargetSnapshot
+from crawler.items import Blob, TargetSnapshot
 from crawler.store import Store, default_db_url
 from crawler.workers import WorkerDied
 
@@ -55,13 +57,19 @@ class ImageEvidencePipeline:
 class EvidencePipeline:
     """Writes each target's evidence to `OUTPUT_DIR/evidence/<run-id>/<host>/`: pages as
     received and as rendered, the screenshot, the images and `manifest.json` (URLs, fetch
-    times, statuses, sha256 of every file). The manifest is written last, atomically."""
+    times, statuses, sha256 of every file). The manifest is written last, atomically.
+
+    The files are written on a thread of their own: creating a file costs ~0.3 ms of
+    kernel time here, ~10 files a target, which the crawl's thread would otherwise spend
+    instead of moving bytes (the writes release the GIL). The next pipeline sees the item
+    once its files are written."""
 
     def __init__(self, output_dir: Path, run_id: str):
         self.output_dir = output_dir
         self.run_id = run_id
         self.run_dir = output_dir / "evidence" / run_id
         self.folders_used: set[str] = set()
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -87,40 +95,51 @@ class EvidencePipeline:
         self.folders_used.add(name)
         return self.run_dir / name
 
-    def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
+    async def process_item(self, item: TargetSnapshot) -> TargetSnapshot:
         folder = self._folder(item)
         item.run_id = self.run_id
         item.evidence_dir = str(folder)
-        files, paths = [], {}
-        for blob in item.blobs:
-            if blob.name in paths:
-                continue  # the same image found twice
-            path = folder / blob.name
-            write_atomically(path, blob.content, durable=False)
-            paths[blob.name] = str(path)
-            files.append({
-                "name": blob.name, "path": str(path), "kind": blob.kind, "url": blob.url, "fetched_at": blob.fetched_at,
-                "status": blob.status, "content_type": blob.content_type, "bytes": len(blob.content),
-                "sha256": hashlib.sha256(blob.content).hexdigest(),
-            })
-            if blob.kind == "screenshot":
-                item.screenshot = str(path)
+        manifest = {
+            "target": item.target, "run_id": self.run_id, "url": item.url,
+            "final_url": item.final_url, "status": item.status, "http_status": item.http_status,
+            "error": item.error, "redirects": item.redirects, "started_at": item.started_at,
+            "finished_at": item.finished_at,
+        }
+        files = await asyncio.get_running_loop().run_in_executor(
+            self.writer, write_evidence, folder, item.blobs, manifest)
+        paths = {entry["name"]: entry["path"] for entry in files}
+        item.screenshot = next((entry["path"] for entry in files if entry["kind"] == "screenshot"), item.screenshot)
         for image in item.images:
             if image.sha256:
                 image.path = next((paths[name] for name in paths
                                    if name.startswith(f"images/{image.sha256}.")), None)
         item.blobs = []
         item.evidence_files = files
-        manifest = {
-            "target": item.target, "run_id": self.run_id, "url": item.url,
-            "final_url": item.final_url, "status": item.status, "http_status": item.http_status,
-            "error": item.error, "redirects": item.redirects, "started_at": item.started_at,
-            "finished_at": item.finished_at,
-            "files": [{key: value for key, value in entry.items() if key != "path"} for entry in files],
-        }
-        write_atomically(folder / "manifest.json",
-                         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"), durable=False)
         return item
+
+    def close_spider(self) -> None:
+        self.writer.shutdown(wait=True)
+
+
+def write_evidence(folder: Path, blobs: list[Blob], manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Write each blob (once per name) into `folder`, then the manifest listing them;
+    the files' entries, each with its path."""
+    files, written = [], set()
+    for blob in blobs:
+        if blob.name in written:
+            continue  # the same image found twice
+        path = folder / blob.name
+        write_atomically(path, blob.content, durable=False)
+        written.add(blob.name)
+        files.append({
+            "name": blob.name, "path": str(path), "kind": blob.kind, "url": blob.url, "fetched_at": blob.fetched_at,
+            "status": blob.status, "content_type": blob.content_type, "bytes": len(blob.content),
+            "sha256": hashlib.sha256(blob.content).hexdigest(),
+        })
+    listed = {**manifest, "files": [{key: value for key, value in entry.items() if key != "path"} for entry in files]}
+    write_atomically(folder / "manifest.json", json.dumps(listed, ensure_ascii=False, indent=2).encode("utf-8"),
+                     durable=False)
+    return files
 
 
 class StorePipeline:
