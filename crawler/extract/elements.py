@@ -26,3 +26,7 @@ class PageElements:
 
     def __call__(self, tag: str) -> list[LexborNode]:
         return self.by_tag.get(tag, [])
+
+    def first(self, tag: str) -> LexborNode | None:
+        found = self.by_tag.get(tag)
+        return found[0] if found else None

@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Iterator
 
-
 from crawler.extract.elements import PageElements
 from crawler.extract.text import clean_value, cued_matches
 
@@ -103,7 +102,7 @@ def tree_names(elements: PageElements) -> list[tuple[str, str]]:
     metadata, JSON-LD, the title and up to three headings (`h1`), as found."""
     found = [(value, source) for source, value in _meta_names(elements)]
     found += [(name, "json-ld") for name in _json_ld_names(elements)]
-    title = next(iter(elements("title")), None)
+    title = elements.first("title")
     if title is not None and (title_text := title.text()):
         found.append((title_text, "title"))
     found += [(" ".join(h1.text()[:1000].split()), "h1") for h1 in elements("h1")[:3]]
