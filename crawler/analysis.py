@@ -21,7 +21,7 @@ from w3lib.encoding import resolve_encoding
 from crawler.extract import PageIdentity, decode_html, extract_page
 from crawler.workers import WorkerPool
 from detectors.hostnames import registrable_domain
-from detectors.images import ImageError, load_image
+from detectors.images import ImageError, image_facts
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -62,13 +62,14 @@ def describe_image(content: bytes, max_bytes: int) -> tuple[str, int | None, int
     """(sha256, width, height, format, error) of downloaded image bytes, decoded safely.
 
     The same bytes come back often (a site's logo and inline SVGs on each of its pages), and
-    decoding, an SVG's above all, costs far more than hashing: answers are kept by sha256."""
+    decoding, an SVG's above all, costs far more than hashing: answers are kept by sha256.
+    An SVG is only checked, not rasterised at full size: the logo detector does that."""
     sha256 = hashlib.sha256(content).hexdigest()
     known = _described.get((sha256, max_bytes))
     if known is None:
         try:
-            decoded = load_image(content, max_bytes=max_bytes)
-            known = (decoded.width, decoded.height, decoded.format, None)
+            kind, width, height = image_facts(content, max_bytes=max_bytes)
+            known = (width, height, kind, None)
         except ImageError as exc:
             known = (None, None, None, str(exc))
         if len(_described) >= _DESCRIBED_MAX:

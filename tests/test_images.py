@@ -401,3 +401,51 @@ def test_one_worker_process_serves_every_svg() -> None:
     worker = images._worker
     load_image(gzip.compress(LOGO_SVG))
     assert worker is not None and images._worker is worker and worker.poll() is None
+
+
+# --- image_facts: what the crawl records of a download ----------------------------------------
+
+@pytest.mark.parametrize("data", [
+    LOGO_SVG, gzip.compress(LOGO_SVG), svg('<rect width="10" height="10"/>', "width='50' viewBox='0 0 10 40'"),
+    encode(logo(3, 120), "PNG"), encode(logo(5, 300, "AB").convert("RGB"), "JPEG"),
+], ids=["svg", "svgz", "svg-tall", "png", "jpeg"])
+def test_image_facts_answers_as_load_image(data: bytes) -> None:
+    decoded = load_image(data)
+    assert images.image_facts(data) == (decoded.format, decoded.width, decoded.height)
+
+
+def test_image_facts_paints_an_svg_small_and_reports_its_raster_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    painted: list[tuple[int, int]] = []
+    render = images._render_in_worker
+
+    def spy(document: bytes, width: int, height: int, max_pixels: int) -> tuple[bytes | None, str]:
+        painted.append((width, height))
+        return render(document, width, height, max_pixels)
+
+    monkeypatch.setattr(images, "_render_in_worker", spy)
+    assert images.image_facts(LOGO_SVG) == ("SVG", 512, 256)
+    assert painted == [(images.CHECK_SVG_SIZE, images.CHECK_SVG_SIZE // 2)]
+
+
+@pytest.mark.parametrize(("document", "reason"), [
+    (b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='10'", "corrupt SVG"),
+    (b"<svg><g></svg>", "corrupt SVG"),
+    (gzip.compress(LOGO_SVG)[:40], "corrupt SVGZ"),
+    (b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">'
+     b'<text y="20">&x;</text></svg>', "SVG refused: XML entity"),
+    (svg("<!--" + "x" * 6_000_000 + "-->"), "image too large"),
+    (b"GIF89a" + b"\x00" * 20, "corrupt|truncated|not an image|cannot"),
+], ids=["unclosed", "mismatched-tags", "svgz-cut", "entity", "too-large", "broken-gif"])
+def test_image_facts_refuses_what_load_image_refuses(document: bytes, reason: str) -> None:
+    with pytest.raises(ImageError, match=reason):
+        load_image(document)
+    with pytest.raises(ImageError, match=reason):
+        images.image_facts(document)
+
+
+def test_image_facts_refuses_an_svg_embedding_a_bomb() -> None:
+    import base64
+
+    bomb = base64.b64encode(real_bomb(5000)).decode()
+    with pytest.raises(ImageError, match="SVG refused: embedded image too large: 5000x5000"):
+        images.image_facts(svg(f'<image href="data:image/png;base64,{bomb}" width="200" height="100"/>'))
