@@ -86,12 +86,12 @@ def describe_images(contents: list[bytes], max_bytes: int) -> list[tuple[str, in
 def _engine_of_process() -> DetectionEngine:
     """The detection engine, built once per process (a second caller waits for it)."""
     global _engine
-    from detectors.engine import build_engine
+    from detectors.engine_cache import cached_engine
     from detectors.registry import Registry
 
     with _engine_lock:
         if _engine is None:
-            _engine = build_engine(Registry.load(_registry_paths))
+            _engine = cached_engine(Registry.load(_registry_paths))
         return _engine
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from detectors.domain_records import DomainRecords
 from detectors.domain_screen import DomainScreen
-from detectors.engine import build_engine
+from detectors.engine_cache import cached_engine
 from detectors.findings import Verdict
 from detectors.domains import DomainMatch
 from detectors.hostnames import HostnameError, normalise_host, plain_host, plain_hosts
@@ -54,7 +54,7 @@ def check_domains(registry: Registry, lines: Iterable[str], batch_size: int = _B
     from them (detectors.domain_records): same record. Batches grow from one line to
     `batch_size`, so that the first record comes at once; a feed whose lines come slowly wants
     `batch_size=1`, each record as soon as its line."""
-    engine = build_engine(registry, ("domain", "name"))
+    engine = cached_engine(registry, ("domain", "name"))
     domains = engine.detectors[0]
     screen, records = DomainScreen(domains.index), DomainRecords(registry, domains)
     lines, size, error = iter(lines), 1, None
@@ -97,13 +97,13 @@ def _hosts(lines: list[str]) -> list[str | HostnameError]:
 
 
 def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    engine = build_engine(registry, ("name", "news_branding"))
+    engine = cached_engine(registry, ("name", "news_branding"))
     for line in lines:
         yield _record(line, engine.analyse(TargetProfile(target=line, names=[ShownName(line)])))
 
 
 def check_logos(registry: Registry, paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
-    engine = build_engine(registry, ("logo",))
+    engine = cached_engine(registry, ("logo",))
     for path in paths:
         try:
             load_image_file(path)  # a broken image is an error to report, not a clean verdict

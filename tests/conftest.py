@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -43,6 +44,17 @@ class RunningSandbox:
         finally:
             self.process.stdout.close()
             self.process.stderr.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Built engines are cached in a folder of this test session's own (see
+    detectors.engine_cache), which the `masthead` processes it starts inherit: the user's
+    cache is neither read nor filled."""
+    os.environ["MASTHEAD_CACHE_DIR"] = tempfile.mkdtemp(prefix="masthead-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("MASTHEAD_CACHE_DIR", ""), ignore_errors=True)
 
 
 REPO = Path(__file__).parent.parent

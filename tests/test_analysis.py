@@ -12,13 +12,13 @@ from tests.drawing import logo, png_bytes
 
 def test_the_same_image_bytes_are_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     decoded: list[int] = []
-    real = analysis.load_image
+    real = analysis.image_facts
 
     def counting(content: bytes, **options):
         decoded.append(len(content))
         return real(content, **options)
 
-    monkeypatch.setattr(analysis, "load_image", counting)
+    monkeypatch.setattr(analysis, "image_facts", counting)
     monkeypatch.setattr(analysis, "_described", {})
     content = png_bytes(logo(3, 64))
     first, again = analysis.describe_image(content, 10_000_000), analysis.describe_image(content, 10_000_000)
@@ -47,7 +47,7 @@ def test_pages_are_read_while_the_engine_is_built(monkeypatch: pytest.MonkeyPatc
     front of them; a verdict waits for the build."""
     import threading
 
-    import detectors.engine
+    import detectors.engine_cache
 
     release, building = threading.Event(), threading.Event()
     built, builds = object(), []
@@ -58,7 +58,7 @@ def test_pages_are_read_while_the_engine_is_built(monkeypatch: pytest.MonkeyPatc
         release.wait(30)
         return built
 
-    monkeypatch.setattr(detectors.engine, "build_engine", slow_build)
+    monkeypatch.setattr(detectors.engine_cache, "cached_engine", slow_build)
     monkeypatch.setattr(analysis, "_engine", None)
     monkeypatch.setattr(analysis, "_registry_paths", [])
     analysis.warm_up()
