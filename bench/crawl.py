@@ -205,6 +205,13 @@ def run_all(bench: Bench, args: argparse.Namespace) -> int:
 
         site_settings["ITEM_PIPELINES"] = {name: order for name, order in project.ITEM_PIPELINES.items()
                                            if not name.startswith("crawler.detection.")}
+    # A crawl loads its detection engine from the cache (detectors/engine_cache.py), which
+    # the first crawl on a machine fills: filled here, so that no run pays a build the
+    # others do not.
+    from detectors.engine_cache import cached_engine
+    from detectors.registry import Registry
+
+    cached_engine(Registry.load(args.registry or []))
     results: list[RunResult] = []
     failures: list[str] = []
 
