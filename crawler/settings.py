@@ -21,6 +21,7 @@ MASTHEAD_RENDER = "auto"  # auto | always | never
 MASTHEAD_MAX_PAGES_PER_SITE = 5  # home page included
 MASTHEAD_ANALYSIS_WORKERS = None  # processes reading pages and judging targets; None: one per spare core
 MASTHEAD_OPEN_SITES = 64  # sites visited at once (each has one request in flight at a time)
+MASTHEAD_GC_THRESHOLD = 50_000  # allocations between young collections in the crawl (crawler.collector)
 MASTHEAD_MAX_IMAGES_PER_SITE = 8
 MASTHEAD_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MASTHEAD_SITE_TIMEOUT = 180  # seconds for one site's pages and images, renders included
@@ -68,6 +69,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 400,
 }
 ADDONS = {"crawler.addons.RunAddon": 0, "crawler.addons.RenderingAddon": 10}
+EXTENSIONS = {"crawler.collector.CollectorTuning": 0}
 
 # Rendering (used when MASTHEAD_RENDER is not `never`; see crawler.addons).
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
