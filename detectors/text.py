@@ -15,7 +15,6 @@ from importlib import resources
 
 import cjkfold
 import opencc
-from pypinyin import Style, lazy_pinyin
 
 _T2S = opencc.OpenCC("t2s")
 _KEEP = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff]+")  # punctuation, spaces, symbols
@@ -76,13 +75,20 @@ def ascii_skeleton(label: str) -> str:
 
 @lru_cache(maxsize=65536)
 def pinyin(text: str) -> str:
-    """Toneless full pinyin of the Chinese characters of `text` (`人民日报` → `renminribao`)."""
+    """Toneless full pinyin of the Chinese characters of `text` (`人民日报` → `renminribao`).
+    pypinyin is imported here, not with this module: its dictionaries take ~0.4 s and
+    ~56 MB, which the crawl's own process (it imports this module, never asks for pinyin)
+    need not pay."""
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin("".join(_CJK.findall(fold(text))), errors="ignore"))
 
 
 @lru_cache(maxsize=65536)
 def pinyin_initials(text: str) -> str:
     """Pinyin initials (`人民日报` → `rmrb`)."""
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin("".join(_CJK.findall(fold(text))), style=Style.FIRST_LETTER, errors="ignore"))
 
 

@@ -104,3 +104,14 @@ def test_a_target_whose_worker_died_is_kept_with_its_evidence_not_dropped() -> N
     assert item.blobs[0].name == f"images/{digest}.bin"
     item = asyncio.run(DetectionPipeline(DeadWorkers()).process_item(item))
     assert item.verdict is None and item.reasons[0].startswith("not judged: analysis worker 1 ended")
+
+
+def test_the_crawl_process_does_not_load_what_only_workers_need() -> None:
+    """pypinyin's dictionaries (~56 MB, ~0.4 s) are for the workers' detectors."""
+    import subprocess
+    import sys
+
+    code = ("import sys, crawler.run, crawler.detection, crawler.pipelines, crawler.spiders.site; "
+            "print(sorted(m for m in ('pypinyin', 'cv2', 'cairosvg') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
