@@ -7,7 +7,8 @@ is a cloud's metadata service, `http://localhost:8080/` someone's admin page). A
 literal is judged as it is; a name is resolved here first (`localhost`, a name whose DNS
 answer is `10.0.0.5`), even when the request then goes through a proxy. A name that does
 not resolve is let through: it cannot lead anywhere directly, and behind a proxy (the
-sandbox web's made-up hosts) it is the proxy's to find.
+sandbox web's made-up hosts) it is the proxy's to find. The connection's own look-up is
+judged too (PublicAddressResolver), against DNS answers that change in between.
 """
 
 from __future__ import annotations
@@ -16,9 +17,19 @@ import asyncio
 import ipaddress
 import logging
 import socket
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from twisted.internet.base import ReactorBase
+    from twisted.internet.defer import Deferred
+    from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +104,47 @@ class AddressGuard:
             logger.debug("%s does not resolve here (%s): left to the proxy", host, exc)
             return []
         return sorted({answer[4][0] for answer in answers})
+
+
+class PublicAddressResolver(CachingThreadedResolver):
+    """`TWISTED_DNS_RESOLVER`: Scrapy's caching resolver, refusing a name whose answer is
+    not a public address (unless `MASTHEAD_ALLOW_PRIVATE`).
+
+    AddressGuard judges a name before its request; the connection resolves it again. A
+    name whose DNS answers change between the two (DNS rebinding: public for the guard,
+    `10.0.0.5` a moment later) would get through the guard alone; this resolver judges the
+    address that is actually connected to. The proxy's own host is exempt: the crawl
+    connects to it by design, and behind a proxy the proxy resolves the targets. A refused
+    address fails the request as a name that does not resolve."""
+
+    def __init__(self, reactor: ReactorBase, cache_size: int, timeout: float,
+                 allow_private: bool = False, proxy_host: str | None = None):
+        super().__init__(reactor, cache_size, timeout)
+        self.allow_private = allow_private
+        self.proxy_host = proxy_host
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, reactor: ReactorBase) -> Self:
+        settings = crawler.settings
+        cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
+        proxy = settings.get("MASTHEAD_PROXY")
+        return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"), settings.getbool("MASTHEAD_ALLOW_PRIVATE"),
+                   urlsplit(proxy).hostname if proxy else None)
+
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
+        answer = super().getHostByName(name, timeout)
+        if self.allow_private or name.rstrip(".").lower() == self.proxy_host:
+            return answer
+        return answer.addCallback(self._public, name)
+
+    @staticmethod
+    def _public(address: str, name: str) -> str:
+        """The address, or a failed look-up: Twisted passes no other error on to the
+        connection (the request fails as a name that does not resolve), so the reason
+        is logged here."""
+        kind = refused_address(address)
+        if kind is not None:
+            reason = f"{name} resolves to {address}, {kind} (not fetched without --allow-private)"
+            logger.warning("connection refused: %s", reason)
+            raise DNSLookupError(reason)
+        return address

@@ -70,6 +70,7 @@ ITEM_PIPELINES = {
 }
 ADDONS = {"crawler.addons.RunAddon": 0, "crawler.addons.RenderingAddon": 10}
 EXTENSIONS = {"crawler.collector.CollectorTuning": 0}
+TWISTED_DNS_RESOLVER = "crawler.addresses.PublicAddressResolver"
 
 # Rendering (used when MASTHEAD_RENDER is not `never`; see crawler.addons).
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

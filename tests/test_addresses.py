@@ -43,3 +43,59 @@ def test_the_guard_judges_the_resolved_address(url: str, expected: str | None) -
 
 def test_allow_private_lets_everything_through() -> None:
     assert asyncio.run(AddressGuard(allow_private=True).refusal("http://127.0.0.1/")) is None
+
+
+RESOLVER_SCRIPT = """
+import json, sys
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from twisted.internet import defer, reactor
+from crawler.addresses import PublicAddressResolver
+
+answers = {}
+
+@defer.inlineCallbacks
+def main():
+    for allow_private, proxy_host, name in json.loads(sys.argv[1]):
+        resolver = PublicAddressResolver(reactor, 100, 5.0, allow_private, proxy_host)
+        try:
+            answers[name + str(allow_private) + str(proxy_host)] = yield resolver.getHostByName(name)
+        except Exception as exc:
+            answers[name + str(allow_private) + str(proxy_host)] = f"{type(exc).__name__}: {exc}"
+    reactor.stop()
+
+reactor.callWhenRunning(main)
+reactor.run()
+print(json.dumps(answers))
+"""
+
+
+def test_the_connections_own_look_up_is_judged_too() -> None:
+    """A name whose DNS answer turns private after the guard looked (DNS rebinding) is
+    refused where the connection resolves it: the resolver Scrapy connects with, run on
+    the crawl's reactor, judges its own answer."""
+    import json
+    import subprocess
+    import sys
+
+    cases = [[False, None, "localhost"], [True, None, "localhost"], [False, "localhost", "localhost"],
+             [False, None, "8.8.8.8"], [False, None, "169.254.169.254"]]
+    output = subprocess.run([sys.executable, "-c", RESOLVER_SCRIPT, json.dumps(cases)], capture_output=True,
+                            text=True, timeout=60, check=True).stdout
+    answers = json.loads(output.strip().splitlines()[-1])
+    assert answers["localhostFalseNone"] == ("DNSLookupError: DNS lookup failed: localhost resolves to 127.0.0.1, "
+                                             "a loopback address (not fetched without --allow-private).")
+    assert answers["localhostTrueNone"] == "127.0.0.1"  # --allow-private
+    assert answers["localhostFalselocalhost"] == "127.0.0.1"  # the proxy's own host
+    assert answers["8.8.8.8FalseNone"] == "8.8.8.8"
+    assert answers["169.254.169.254FalseNone"].startswith("DNSLookupError: DNS lookup failed: 169.254.169.254 resolves")
+
+
+def test_the_crawl_connects_through_the_judging_resolver() -> None:
+    from scrapy.settings import Settings
+
+    import crawler.settings as project
+
+    settings = Settings()
+    settings.setmodule(project)
+    assert settings["TWISTED_DNS_RESOLVER"] == "crawler.addresses.PublicAddressResolver"
