@@ -82,3 +82,20 @@ def test_registry_validate_reports_the_bad_entry(write_registry) -> None:
 def test_allow_private_is_offered_wherever_masthead_crawls(command: str) -> None:
     result = run_masthead(command, "--help")
     assert "--allow-private" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["domains", "names"])
+def test_check_of_a_file_that_cannot_be_read_fails_before_building_anything(kind: str, tmp_path) -> None:
+    """The engine (~1 s) is built only for input that can be read: an empty cache folder
+    stays empty."""
+    import os
+    import subprocess
+
+    from tests.conftest import MASTHEAD
+
+    cache = tmp_path / "cache"
+    result = subprocess.run([*MASTHEAD, "check", kind, str(tmp_path / "no-such.txt")], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "MASTHEAD_CACHE_DIR": str(cache)})
+    assert result.returncode == 2
+    assert result.stderr == f"masthead: error: {tmp_path / 'no-such.txt'}: cannot read (No such file or directory)\n"
+    assert not cache.exists() or not list(cache.iterdir())

@@ -8,7 +8,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -21,11 +21,17 @@ _LINES_PER_WRITE = 256
 
 
 def _lines(source: str) -> Iterator[str]:
+    """The input's lines, its file opened now: a name that cannot be read is an error
+    before the detectors are built (~1 s), not after."""
     stream = sys.stdin if source == "-" else None
     try:
-        handle = stream or open(source, encoding="utf-8-sig")  # noqa: SIM115 - closed below
+        handle = stream or open(source, encoding="utf-8-sig")  # noqa: SIM115 - closed by _read
     except OSError as exc:
         raise UserError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    return _read(source, handle, close=stream is None)
+
+
+def _read(source: str, handle: TextIO, close: bool) -> Iterator[str]:
     try:
         for line in handle:
             line = line.strip()
@@ -34,7 +40,7 @@ def _lines(source: str) -> Iterator[str]:
     except UnicodeDecodeError:
         raise UserError(f"{source}: not UTF-8 text") from None
     finally:
-        if stream is None:
+        if close:
             handle.close()
 
 
