@@ -17,7 +17,9 @@ README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8"
 
 def _commands(group: click.Group, prefix: str = "masthead") -> list[str]:
     found = []
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # `masthead`'s commands are imported when asked for
+        command = group.get_command(context, name)
         path = f"{prefix} {name}"
         if isinstance(command, click.Group):
             found += _commands(command, path)
