@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import sys
@@ -13,6 +12,7 @@ from typing import Any, TextIO
 import click
 
 from crawler.cli.context import CliContext, UserError
+from crawler.cli.jsonlines import json_line
 from detectors.findings import VERDICTS
 
 OUTPUT_COLUMNS = ("target", "verdict", "org_id", "org_name", "score", "reasons", "error")
@@ -64,7 +64,7 @@ def _emit(records: Iterator[dict[str, Any]], fmt: str, fail_on: tuple[str, ...],
         for record in records:
             flagged |= record.get("verdict") in fail_on
             if fmt == "jsonl":
-                lines.append(json.dumps(record, ensure_ascii=False))
+                lines.append(json_line(record))
                 if len(lines) >= lines_per_write:
                     click.echo("\n".join(lines))
                     lines.clear()
