@@ -18,7 +18,6 @@ from detectors.engine_cache import cached_engine
 from detectors.findings import Verdict
 from detectors.domains import DomainMatch
 from detectors.hostnames import HostnameError, normalise_host, plain_host, plain_hosts
-from detectors.images import ImageError, load_image_file
 from detectors.profile import ShownImage, ShownName, TargetProfile
 from detectors.registry import Registry
 
@@ -103,6 +102,8 @@ def check_names(registry: Registry, lines: Iterable[str]) -> Iterator[dict[str, 
 
 
 def check_logos(registry: Registry, paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    from detectors.images import ImageError, load_image_file  # Pillow: not for domains or names
+
     engine = cached_engine(registry, ("logo",))
     for path in paths:
         try:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import idna
 import tldextract
 
-from detectors.hostnames import PublicSuffixes
+from detectors.hostnames import PublicSuffixes, suffix_rules
+
+
+def test_the_suffix_rules_are_tldextracts() -> None:
+    """`suffix_rules` reads tldextract's bundled snapshot as tldextract does."""
+    extract = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
+    rules = suffix_rules()
+    assert len(rules) == len(set(rules)) and set(rules) == set(extract.tlds)
 
 
 def test_public_suffix_split_agrees_with_tldextract_on_every_rule() -> None:
