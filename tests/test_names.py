@@ -118,3 +118,20 @@ def test_between_equal_scores_the_name_written_as_shown_comes_first(shown, org_i
     detector = NameDetector(Registry.load())
     first = detector.detect(TargetProfile(target=shown, names=[ShownName(shown)]))[0]
     assert (first.org_id, first.reference) == (org_id, reference)
+
+
+def test_pinyin_initials_are_pypinyins_first_letters() -> None:
+    """`pinyin_initials` takes the first letter of each syllable of `pinyin`'s conversion;
+    pypinyin's own FIRST_LETTER style must agree, for every CJK character and in context
+    (phrases read as a whole: 重庆 is chongqing), over every Chinese name of the registry."""
+    from pypinyin import Style, lazy_pinyin
+
+    from detectors.text import _CJK, fold, has_cjk, pinyin_initials
+
+    chars = [chr(code) for start, end in ((0x3400, 0xA000), (0xF900, 0xFB00)) for code in range(start, end)]
+    names = [name for org in Registry.load() for name in (*org.all_names, *org.abbreviations) if has_cjk(name)]
+    assert len(names) > 100
+    for text in (*chars, *names, "重庆日报", "银行", "长城"):
+        first_letters = "".join(lazy_pinyin("".join(_CJK.findall(fold(text))), style=Style.FIRST_LETTER,
+                                            errors="ignore"))
+        assert pinyin_initials(text) == first_letters, text
