@@ -47,41 +47,53 @@ def host_of(text: str) -> str:
 
 
 def check_domains(registry: Registry, lines: Iterable[str], batch_size: int = _BATCH) -> Iterator[dict[str, Any]]:
-    """One record per line. The name detector only sees Chinese IDN labels (新华网.com), so
-    a host without a punycode label goes to the domain detector alone: its matches come
-    from `DomainScreen.lookups`, a batch at a time, and its record is written straight
-    from them (detectors.domain_records): same record. Batches grow from one line to
-    `batch_size`, so that the first record comes at once; a feed whose lines come slowly wants
-    `batch_size=1`, each record as soon as its line."""
-    engine = cached_engine(registry, ("domain", "name"))
-    domains = engine.detectors[0]
-    screen, records = DomainScreen(domains.index), DomainRecords(registry, domains)
-    lines, size, error = iter(lines), 1, None
-    while not error:
-        batch: list[str] = []
-        try:
-            batch.extend(islice(lines, size))
-        except Exception as exc:  # the lines read before it still get their records
-            error = exc
-        if not batch:
-            break
-        size = min(2 * size, batch_size)
-        hosts = _hosts(batch)
-        plain = [position for position, host in enumerate(hosts) if isinstance(host, str) and "xn--" not in host]
-        found: list[Sequence[DomainMatch] | None] = screen.lookups([hosts[position] for position in plain])
-        if len(plain) < len(batch):  # errors and punycode hosts, written below
-            found, looked_up = list(repeat(None, len(batch))), found
-            for position, matches in zip(plain, looked_up):
-                found[position] = matches
-        for line, host, matches in zip(batch, hosts, found):
-            if matches is not None:
-                yield records.record(line, host, matches)
-            elif isinstance(host, HostnameError):
-                yield _record(line, None, str(host))
-            else:
-                yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
-    if error:
-        raise error
+    """One record per line (`DomainTriage.check`), the engine built at the first."""
+    yield from DomainTriage(registry).check(lines, batch_size)
+
+
+class DomainTriage:
+    """`check_domains` with its engine built beforehand (`masthead check domains` builds it
+    apart from the look-ups: crawler.cli.check)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.engine = cached_engine(registry, ("domain", "name"))
+        domains = self.engine.detectors[0]
+        self.screen, self.records = DomainScreen(domains.index), DomainRecords(registry, domains)
+
+    def check(self, lines: Iterable[str], batch_size: int = _BATCH) -> Iterator[dict[str, Any]]:
+        """One record per line. The name detector only sees Chinese IDN labels (新华网.com), so
+        a host without a punycode label goes to the domain detector alone: its matches come
+        from `DomainScreen.lookups`, a batch at a time, and its record is written straight
+        from them (detectors.domain_records): same record. Batches grow from one line to
+        `batch_size`, so that the first record comes at once; a feed whose lines come slowly
+        wants `batch_size=1`, each record as soon as its line."""
+        engine, screen, records = self.engine, self.screen, self.records
+        lines, size, error = iter(lines), 1, None
+        while not error:
+            batch: list[str] = []
+            try:
+                batch.extend(islice(lines, size))
+            except Exception as exc:  # the lines read before it still get their records
+                error = exc
+            if not batch:
+                break
+            size = min(2 * size, batch_size)
+            hosts = _hosts(batch)
+            plain = [position for position, host in enumerate(hosts) if isinstance(host, str) and "xn--" not in host]
+            found: list[Sequence[DomainMatch] | None] = screen.lookups([hosts[position] for position in plain])
+            if len(plain) < len(batch):  # errors and punycode hosts, written below
+                found, looked_up = list(repeat(None, len(batch))), found
+                for position, matches in zip(plain, looked_up):
+                    found[position] = matches
+            for line, host, matches in zip(batch, hosts, found):
+                if matches is not None:
+                    yield records.record(line, host, matches)
+                elif isinstance(host, HostnameError):
+                    yield _record(line, None, str(host))
+                else:
+                    yield _record(line, engine.analyse(TargetProfile(target=line, host=host)))
+        if error:
+            raise error
 
 
 def _hosts(lines: list[str]) -> list[str | HostnameError]:

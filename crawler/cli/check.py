@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -53,6 +55,23 @@ def _from_a_file(source: str) -> bool:
         return stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)
     except (OSError, ValueError):  # no real descriptor (a test runner's stdin)
         return False
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """No garbage collection while the engine is built or loaded, and none over what start-up
+    made afterwards (`gc.freeze`): the engine, the registry and the modules live as long as
+    the process, yet full collections walked them four times over 100,000 hosts, collecting
+    nothing (0.33 s of 5.2 s with a cached engine, ~0.4 s when it is built); the look-ups
+    then collect only what they make (two full collections, 0.04 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _emit(records: Iterator[dict[str, Any]], fmt: str, fail_on: tuple[str, ...],
@@ -103,12 +122,15 @@ def check() -> None:
 @click.pass_obj
 def domains(obj: CliContext, source: str, fmt: str, fail_on: tuple[str, ...]) -> None:
     """Domains (or URLs), one per line: official, look-alike of an organisation, or clean."""
-    from detectors.triage import check_domains
+    lines = _lines(source)  # a file that cannot be read is an error before the engine is built
+    with _long_lived():
+        from detectors.triage import DomainTriage
 
+        triage = DomainTriage(obj.registry())
     if _from_a_file(source):  # looked up and written many lines at a time
-        _emit(check_domains(obj.registry(), _lines(source)), fmt, fail_on)
+        _emit(triage.check(lines), fmt, fail_on)
     else:
-        _emit(check_domains(obj.registry(), _lines(source), batch_size=1), fmt, fail_on, lines_per_write=1)
+        _emit(triage.check(lines, batch_size=1), fmt, fail_on, lines_per_write=1)
 
 
 @check.command()
