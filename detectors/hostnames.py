@@ -172,12 +172,22 @@ class PublicSuffixes:
 def suffix_rules() -> list[str]:
     """The rules of tldextract's bundled Public Suffix List snapshot, private ones included:
     `TLDExtract(suffix_list_urls=(), include_psl_private_domains=True).tlds` (as a list), read
-    without importing tldextract, which imports requests and builds a trie (~0.25 s)."""
+    without importing tldextract, which imports requests and builds a trie (~0.25 s). The
+    snapshot's file name is tldextract's own business: when it is not where this version
+    keeps it, the rules come from `TLDExtract` itself."""
     spec = find_spec("tldextract")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("tldextract is not installed")
     snapshot = Path(next(iter(spec.submodule_search_locations)), ".tld_set_snapshot")
-    return _SUFFIX_RULE.findall(snapshot.read_text(encoding="utf-8"))
+    try:
+        rules = _SUFFIX_RULE.findall(snapshot.read_text(encoding="utf-8"))
+    except OSError:
+        rules = []
+    if rules:
+        return rules
+    import tldextract
+
+    return list(tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None).tlds)
 
 
 def registrable_domain(host: str) -> str:

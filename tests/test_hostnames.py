@@ -15,6 +15,17 @@ def test_the_suffix_rules_are_tldextracts() -> None:
     assert len(rules) == len(set(rules)) and set(rules) == set(extract.tlds)
 
 
+def test_without_the_snapshot_where_expected_the_rules_come_from_tldextract(monkeypatch, tmp_path) -> None:
+    """tldextract may keep its snapshot elsewhere one day: the rules stay the same."""
+    from types import SimpleNamespace
+
+    import detectors.hostnames as hostnames
+
+    monkeypatch.setattr(hostnames, "find_spec", lambda name: SimpleNamespace(submodule_search_locations=[tmp_path]))
+    assert set(suffix_rules()) == set(tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True,
+                                                            cache_dir=None).tlds)
+
+
 def test_public_suffix_split_agrees_with_tldextract_on_every_rule() -> None:
     """Hosts one or two labels under every rule of the bundled list, two or three under a
     `*.` rule (whose first label is part of the suffix), and the name of every `!` rule,
