@@ -99,3 +99,27 @@ def test_the_crawl_connects_through_the_judging_resolver() -> None:
     settings = Settings()
     settings.setmodule(project)
     assert settings["TWISTED_DNS_RESOLVER"] == "crawler.addresses.PublicAddressResolver"
+
+
+def test_the_guard_looks_names_up_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resolver that answers some names only at its timeout must not hold the other
+    sites back: 20 look-ups are under way at once (asyncio's default executor ran 6)."""
+    import socket
+    import threading
+
+    from crawler import addresses
+
+    together = threading.Barrier(20, timeout=30)
+
+    def slow_resolver(host: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        together.wait()  # returns only once 20 look-ups are waiting here
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(addresses.socket, "getaddrinfo", slow_resolver)
+
+    async def twenty() -> list[str | None]:
+        guard = AddressGuard()
+        return await asyncio.gather(*(guard.refusal(f"https://site-{n}.example.com/") for n in range(20)))
+
+    assert asyncio.run(twenty()) == [None] * 20
+    assert not together.broken
