@@ -138,11 +138,11 @@ class PublicAddressResolver(CachingThreadedResolver):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, reactor: ReactorBase) -> Self:
-        settings = crawler.settings
-        cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
-        proxy = settings.get("MASTHEAD_PROXY")
-        return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"), settings.getbool("MASTHEAD_ALLOW_PRIVATE"),
-                   urlsplit(proxy).hostname if proxy else None)
+        resolver = super().from_crawler(crawler, reactor)  # Scrapy's cache size and timeout
+        proxy = crawler.settings.get("MASTHEAD_PROXY")
+        resolver.allow_private = crawler.settings.getbool("MASTHEAD_ALLOW_PRIVATE")
+        resolver.proxy_host = urlsplit(proxy).hostname if proxy else None
+        return resolver
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         answer = super().getHostByName(name, timeout)

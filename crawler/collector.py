@@ -9,7 +9,7 @@ With a young threshold of 50,000 it spent 0.23 s (9 collections, none full) and 
 time fell to 15.3 s. The garbage the collector finds meanwhile is cycles of finished
 requests and responses, freed a little later: tens of MB at most. The analysis workers
 keep the default: reading a page allocates few containers (under 0.5 % of their time).
-The threshold is put back when the spider closes, for a process that goes on after it.
+The threshold is put back when the engine stops, for a process that goes on after it.
 """
 
 from __future__ import annotations

@@ -101,6 +101,17 @@ def test_the_crawl_connects_through_the_judging_resolver() -> None:
     assert settings["TWISTED_DNS_RESOLVER"] == "crawler.addresses.PublicAddressResolver"
 
 
+def test_the_resolver_takes_its_settings_from_the_crawl() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.addresses import PublicAddressResolver
+
+    crawler = get_crawler(settings_dict={"MASTHEAD_PROXY": "http://LocalHost:8899", "MASTHEAD_ALLOW_PRIVATE": True,
+                                         "DNS_TIMEOUT": 7})
+    resolver = PublicAddressResolver.from_crawler(crawler, object())  # no reactor installed here
+    assert (resolver.proxy_host, resolver.allow_private, resolver.timeout) == ("localhost", True, 7.0)
+
+
 def test_the_guard_looks_names_up_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
     """A resolver that answers some names only at its timeout must not hold the other
     sites back: 20 look-ups are under way at once (asyncio's default executor ran 6)."""
