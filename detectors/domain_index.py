@@ -172,9 +172,9 @@ class DomainIndex:
         if not (entries or near or self._could_match(compact, shape, glyph)):
             return  # most labels
         shown, score = idn or label, self.scorer.score
-        owners: set[str] = set()  # organisations that list the label as their abbreviation
+        owners: set[str] = set()  # organisations whose own key the label is
         for key in entries:
-            if key.source == "abbreviation":
+            if key.source == "abbreviation" or key.tier != WEAK:
                 owners.add(key.org_id)
             if idn:
                 _offer(found, key, "idn_homoglyph", score("visual", key, compact, suffix),
@@ -184,7 +184,8 @@ class DomainIndex:
                        f"'{key.origin}' with hyphens added")
             else:
                 self._offer_exact(found, key, compact, suffix)
-        # An organisation's own abbreviation is no misspelling of another's key.
+        # An organisation's own key (its label, name, pinyin or abbreviation) is no
+        # misspelling of another's: hbtv.site is hbtv.com's label, not hebtv.com's less an e.
         others = owners if owners and self.own_key else None
         kind = "idn_homoglyph" if idn else "homoglyph"
         for key in self.skeletons.get(shape, ()):
@@ -259,8 +260,9 @@ class DomainIndex:
                            f"look-alike characters and one more change ({shown} for {key.origin})")
 
     def _match_affixes(self, label: str, compact: str, suffix: str, found: dict[str, DomainMatch]) -> None:
-        """Keys inside the label with news words, codes or digits around them."""
-        for end, text in self.automaton.iter(compact):
+        """Keys inside the label with news words, codes or digits around them, the longest
+        first: between equal scores, chinatimesnews is China Times's, not china.com's."""
+        for end, text in sorted(self.automaton.iter(compact), key=_longest_first):
             if len(text) == len(compact):
                 continue
             before = affix_split(compact[: end + 1 - len(text)])
@@ -323,6 +325,10 @@ class DomainIndex:
         else:
             _offer(found, key, "combosquat", self.scorer.score("combo", key, "", suffix),
                    f"{_source_detail(key)} plus {words_added}")
+
+
+def _longest_first(hit: tuple[int, str]) -> int:
+    return -len(hit[1])
 
 
 def _source_detail(key: Key) -> str:

@@ -287,3 +287,38 @@ def test_common_words_are_wordfreqs_small_lists_read_without_wordfreq() -> None:
                 expected[word] = zipf
     assert len(expected) > 100_000
     assert common_words() == expected
+
+
+def _registry(tmp_path, organisations: list[dict]) -> Registry:
+    import yaml
+
+    path = tmp_path / "registry.yaml"
+    path.write_text(yaml.safe_dump({"organisations": organisations}, allow_unicode=True), encoding="utf-8")
+    return Registry.load([path])
+
+
+def test_a_label_that_is_one_organisations_key_is_no_typo_of_anothers(tmp_path) -> None:
+    """hbtv.site carries hbtv.com's own label under another suffix; it is also hebtv.com's
+    label less an e, which scores higher (a distinct key's typo) but explains it worse."""
+    index = DomainIndex.from_registry(_registry(tmp_path, [
+        {"id": "hebtv", "name": "河北广播电视台", "type": "broadcaster", "domains": ["hebtv.com"]},
+        {"id": "hbtv", "name": "湖北广播电视台", "type": "broadcaster", "domains": ["hbtv.com"]},
+    ]))
+    matches = index.lookup("hbtv.site")
+    assert [(m.org_id, m.kind) for m in matches] == [("hbtv", "suffix_swap")]
+    assert matches[0].score >= 70
+    assert [m.org_id for m in index.lookup("hebtvv.site")] == ["hebtv"]  # typos of each still found
+    assert [m.org_id for m in index.lookup("hbtvv.com")][:1] == ["hbtv"]
+
+
+def test_the_longest_brand_inside_a_label_is_reported_first(tmp_path) -> None:
+    """chinatimesnews holds china (china.com) and chinatimes (chinatimes.com), each with news
+    words around it and scoring alike: the record names China Times."""
+    index = DomainIndex.from_registry(_registry(tmp_path, [
+        {"id": "china-com", "name": "中华网", "type": "website", "domains": ["china.com"]},
+        {"id": "chinatimes", "name": "中國時報", "type": "newspaper", "domains": ["chinatimes.com"]},
+    ]))
+    matches = index.lookup("chinatimesnews.com")
+    assert matches[0].org_id == "chinatimes" and matches[0].kind == "combosquat"
+    assert {m.org_id for m in matches} == {"chinatimes", "china-com"}
+    assert matches[0].score == matches[1].score
