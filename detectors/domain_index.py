@@ -39,11 +39,10 @@ from detectors.domains import (
     deletions,
     edit_kind,
     glyph_skeleton,
-    idn_unicode,
     latin_lookalike,
     skeleton,
 )
-from detectors.hostnames import PublicSuffixes
+from detectors.hostnames import PublicSuffixes, unicode_label
 from detectors.registry import Registry
 from detectors.text import has_cjk
 
@@ -147,7 +146,7 @@ class DomainIndex:
             return []
         found: dict[str, DomainMatch] = {}
         if label.startswith("xn--"):
-            unicode = idn_unicode(label)
+            unicode = unicode_label(label)
             latin = latin_lookalike(unicode) if unicode and not has_cjk(unicode) else None
             if latin and latin.replace("-", "").isalnum():
                 latin_compact = latin.replace("-", "") if "-" in latin else latin

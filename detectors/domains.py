@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
-import idna
 import msgpack
 
 from detectors.findings import Finding
-from detectors.hostnames import HostnameError, normalise_host, to_unicode
+from detectors.hostnames import HostnameError, normalise_host, to_unicode, unicode_label
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
 from detectors.text import fold, has_cjk
@@ -240,17 +239,9 @@ def latin_lookalike(label: str) -> str | None:
     return "".join(out) or None
 
 
-def idn_unicode(label: str) -> str | None:
-    """The Unicode form of a punycode label (None when it is not valid IDNA)."""
-    try:
-        return idna.decode(label)
-    except (idna.IDNAError, UnicodeError):
-        return None
-
-
 def idn_labels(host: str) -> list[str]:
     """The decoded labels of a punycode host that contain Chinese characters."""
-    decoded = (idn_unicode(label) for label in host.split(".") if label.startswith("xn--"))
+    decoded = (unicode_label(label) for label in host.split(".") if label.startswith("xn--"))
     return [label for label in decoded if label and has_cjk(label)]
 
 

@@ -17,11 +17,10 @@ from dataclasses import replace
 from importlib import import_module
 from typing import Protocol
 
+from detectors.domains import idn_labels
 from detectors.findings import Finding, Verdict
-from detectors.hostnames import to_unicode
 from detectors.profile import ShownName, TargetProfile
 from detectors.registry import Registry
-from detectors.text import has_cjk
 
 IMPERSONATION_THRESHOLD = 70
 MISUSE_THRESHOLD = 70
@@ -43,8 +42,7 @@ def _with_idn_names(profile: TargetProfile) -> TargetProfile:
     """Chinese IDN labels (新华网.中国) are names too: the name detectors see them."""
     if not profile.host or "xn--" not in profile.host:
         return profile
-    labels = [to_unicode(label) for label in profile.host.split(".") if label.startswith("xn--")]
-    extra = [ShownName(label, "domain", profile.host) for label in labels if has_cjk(label)]
+    extra = [ShownName(label, "domain", profile.host) for label in idn_labels(profile.host)]
     return replace(profile, names=[*profile.names, *extra]) if extra else profile
 
 

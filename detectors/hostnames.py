@@ -83,13 +83,44 @@ def _idna_host(text: str, host: str) -> str:
     if not host:
         raise HostnameError("empty host name")
     try:
-        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+        mapped = idna.uts46_remap(host, std3_rules=False)  # what encode(uts46=True) does first
+        ascii_host = idna.encode(mapped).decode("ascii")
     except idna.IDNAError as exc:
         raise HostnameError(f"{text!r} is not a valid host name ({exc})") from None
     labels = ascii_host.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         raise HostnameError(f"{text!r} is not a valid host name")
+    for label, ascii_label in zip(mapped.split("."), labels):
+        if label != ascii_label:  # a U-label and its A-label: decoding gives it back
+            _remember(ascii_label, label)
     return ascii_host
+
+
+# Punycode labels decoded, or encoded by `normalise_host` (which knows their Unicode form):
+# the engine, the domain index and the name detector each ask for the labels of the host
+# just normalised, and idna's punycode is pure Python (~60 µs a Chinese label each way).
+_unicode_labels: dict[str, str | None] = {}
+_LABELS_KEPT = 4096
+
+
+def unicode_label(label: str) -> str | None:
+    """The Unicode form of a punycode (`xn--`) label, None when it is not valid IDNA."""
+    try:
+        return _unicode_labels[label]
+    except KeyError:
+        pass
+    try:
+        unicode: str | None = idna.decode(label)
+    except (idna.IDNAError, UnicodeError):
+        unicode = None
+    _remember(label, unicode)
+    return unicode
+
+
+def _remember(label: str, unicode: str | None) -> None:
+    if len(_unicode_labels) >= _LABELS_KEPT:
+        _unicode_labels.clear()
+    _unicode_labels[label] = unicode
 
 
 def to_unicode(host: str) -> str:

@@ -11,8 +11,9 @@ by segment (titles split at | _ - —), so 新华路小学 and 人民公园 matc
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from rapidfuzz import fuzz, process
 
@@ -74,13 +75,15 @@ def _only_affixes_zh(text: str) -> bool:
     return True
 
 
-
 class NameIndex:
     """Every registry name, indexed for exact, look-alike, pinyin and fuzzy look-ups."""
 
     def __init__(self, registry: Registry):
         self.exact: dict[str, list[_Entry]] = defaultdict(list)
+        # Chinese names of three characters or more by character, and how many distinct
+        # characters a text must share with each to be compared with it.
         self.by_char: dict[str, list[_Entry]] = defaultdict(list)
+        self.needed: dict[_Entry, int] = {}
         self.by_pinyin: dict[str, list[_Entry]] = defaultdict(list)
         self.by_initials: dict[tuple[int, str], list[_Entry]] = defaultdict(list)
         self.latin: list[_Entry] = []
@@ -93,9 +96,10 @@ class NameIndex:
                 entry = _Entry(org.id, name, folded, _tokens(name))
                 self.exact[folded].append(entry)
                 if entry.cjk:
-                    for char in dict.fromkeys(folded):  # each entry once per character
-                        self.by_char[char].append(entry)
                     if len(folded) >= 3:
+                        for char in dict.fromkeys(folded):  # each entry once per character
+                            self.by_char[char].append(entry)
+                        self.needed[entry] = len(folded) - max(1, len(folded) // 3)
                         self.by_pinyin[pinyin(folded)].append(entry)
                         self.by_initials[(len(folded), pinyin_initials(folded))].append(entry)
                 elif entry.tokens:
@@ -122,16 +126,15 @@ class NameIndex:
 
     def _match_cjk(self, folded: str) -> list[NameMatch]:
         found = []
-        hits: dict[_Entry, int] = defaultdict(int)
-        # In the order of the text and of the registry, never of a set: names that match
-        # alike are then reported the same way in every process.
-        for char in dict.fromkeys(folded):
-            for entry in self.by_char.get(char, ()):
-                hits[entry] += 1
+        # Names sharing characters with the text, counted in C. In the order of the text and
+        # of the registry, never of a set: names that match alike are then reported the same
+        # way in every process.
+        hits = Counter(chain.from_iterable(map(self.by_char.get, dict.fromkeys(folded), repeat(()))))
+        needed = self.needed
         for entry, shared in hits.items():
-            size = len(entry.folded)
-            if size < 3 or shared < size - max(1, size // 3):
+            if shared < needed[entry]:
                 continue
+            size = len(entry.folded)
             for start in range(len(folded) - size + 1):
                 window = folded[start:start + size]
                 rest = folded[:start] + folded[start + size:]

@@ -80,3 +80,40 @@ def test_plain_host_is_normalise_host_or_declines() -> None:
         assert fast is None or fast == expected, text
         declined += fast is None
     assert 0 < declined < len(texts) - 5
+
+
+def test_punycode_labels_decode_as_idna_does_and_normalised_ones_without_decoding(monkeypatch) -> None:
+    """`unicode_label` is idna's decoding, None for what idna refuses; a label that
+    `normalise_host` has just encoded is known without decoding (idna's punycode is pure
+    Python, and the engine, the domain index and the name detector each ask for it)."""
+    import detectors.hostnames as hostnames
+    from detectors.hostnames import normalise_host, unicode_label
+
+    hosts = ["新华网.中国", "www.人民日报。com", "рeople.com.cn", "ＥＸＡＭＰＬＥ.中国", "straße.de", "绿色.网址"]
+    for host in hosts:
+        for label in normalise_host(host).split("."):
+            if label.startswith("xn--"):
+                hostnames._unicode_labels.clear()
+                assert unicode_label(label) == idna.decode(label)
+    assert unicode_label("xn--zzzzz-zzzz") is None and unicode_label("xn--") is None
+
+    hostnames._unicode_labels.clear()
+    normalise_host.cache_clear()  # a host normalised earlier would not be encoded again
+    host = normalise_host("经济参考报.中国")
+
+    def no_decoding(label: str) -> str:
+        raise AssertionError(f"decoded {label}")
+
+    monkeypatch.setattr(hostnames.idna, "decode", no_decoding)
+    assert [unicode_label(label) for label in host.split(".")] == ["经济参考报", "中国"]
+
+
+def test_the_decoded_labels_kept_stay_bounded(monkeypatch) -> None:
+    import detectors.hostnames as hostnames
+
+    monkeypatch.setattr(hostnames, "_LABELS_KEPT", 10)
+    hostnames._unicode_labels.clear()
+    hostnames.normalise_host.cache_clear()
+    for number in range(25):
+        hostnames.normalise_host(f"新闻{number}.中国")
+    assert 0 < len(hostnames._unicode_labels) <= 10
