@@ -1,8 +1,10 @@
 """Speed of `masthead check domains`, and how it grows with the registry.
 
     .venv/bin/python bench/speed_domains.py [--registry FILE] [--domains N] [--sizes 100,1000,10000]
+                                            [--no-command]
 
-The process pins itself to one core (`os.sched_setaffinity`, where the system has it).
+The process pins itself to one core (`os.sched_setaffinity`, where the system has it), and
+so do the commands it runs.
 
 1. The bundled registry (or --registry): `triage.check_domains`, the path of
    `masthead check domains --format jsonl` minus printing (host parsing and normalisation,
@@ -17,6 +19,13 @@ The process pins itself to one core (`os.sched_setaffinity`, where the system ha
    engine build time and `check_domains` throughput over popular hosts mixed with
    look-alikes of that registry's own domains; the slow-down from the smallest to the
    largest.
+3. Unless --no-command: `masthead check domains FILE --format jsonl > /dev/null` as a user
+   runs it, each in a process of its own (start-up, the engine loaded from its cache, JSON
+   written), over feeds of each kind: the Tranco top 100k as listed, the mixed hosts, the
+   look-alikes, and 20,000 Chinese IDN hosts (runs of Chinese characters from the real
+   pages of /work/shared/data/pages under .com, .cn, .中国…: a Chinese feed's IDNs go
+   through the name detector too). Lines per CPU second of the command, and after its
+   start-up (a one-line file's CPU time) is taken off.
 
 Throughput is lines per CPU second of this process (`time.process_time`, one thread), so
 that other work on the machine disturbs it less than wall time; wall time is shown too.
@@ -27,7 +36,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import os
 import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,7 +57,9 @@ from detectors.profile import TargetProfile
 from detectors.registry import Organisation, Registry
 from detectors.triage import check_domains
 
+REPO = Path(__file__).resolve().parent.parent
 TOP_SITES = Path("/work/shared/data/domains/top_sites.csv")
+PAGES = Path("/work/shared/data/pages")
 FUZZERS = ["addition", "bitsquatting", "cyrillic", "hyphenation", "insertion", "omission", "plural",
            "repetition", "replacement", "subdomain", "transposition", "vowel-swap", "dictionary",
            "tld-swap", "various"]
@@ -134,13 +152,62 @@ def throughput(detector: DomainDetector, hosts: list[str]) -> tuple[float, float
     return len(hosts) / cpu, len(hosts) / wall, findings
 
 
+def chinese_idn_hosts(count: int, rng: random.Random) -> list[str]:
+    """`count` hosts whose label is a run of 2–8 Chinese characters of the real pages."""
+    runs: set[str] = set()
+    for path in sorted(PAGES.rglob("*.html.gz")):
+        raw = gzip.decompress(path.read_bytes())
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                runs.update(re.findall(r"[\u4e00-\u9fff]{2,8}", raw.decode(encoding)))
+                break
+            except UnicodeDecodeError:
+                continue
+    words = sorted(runs)
+    hosts: set[str] = set()
+    while len(hosts) < min(count, len(words)):
+        hosts.add(rng.choice(words) + rng.choice((".com", ".cn", ".中国", ".net", ".com.cn")))
+    return rng.sample(sorted(hosts), len(hosts))
+
+
+def command_cpu(path: Path, registries: list[Path]) -> float:
+    """CPU seconds of `masthead [--registry R] check domains path --format jsonl > /dev/null`."""
+    options = [part for registry in registries for part in ("--registry", str(registry.resolve()))]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-m", "crawler.cli", *options, "check", "domains", str(path), "--format", "jsonl"],
+                   stdout=subprocess.DEVNULL, check=True, cwd=REPO)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def command_rates(feeds: dict[str, list[str]], registries: list[Path]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        files = {what: Path(folder, f"feed-{number}.txt") for number, what in enumerate(feeds)}
+        for what, lines in feeds.items():
+            files[what].write_text("\n".join(lines) + "\n", encoding="utf-8")
+        one = Path(folder, "one.txt")
+        one.write_text("example.com\n")
+        command_cpu(one, registries)  # fills the engine cache, if need be
+        start_up = min(command_cpu(one, registries) for _ in range(3))
+        print(f"\n`masthead check domains FILE --format jsonl > /dev/null`, whole process; start-up "
+              f"(one line) {start_up:.2f} CPU-s")
+        print(f"{'feed':<24}{'lines':>9}{'CPU s':>8}{'lines/CPU-s':>13}{'after start-up':>16}")
+        for what, lines in feeds.items():
+            cpu = command_cpu(files[what], registries)
+            print(f"{what:<24}{len(lines):>9,}{cpu:>8.2f}{len(lines) / cpu:>13,.0f}"
+                  f"{len(lines) / max(cpu - start_up, 1e-9):>16,.0f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--registry", type=Path, action="append", help="registry file (default: bundled)")
     parser.add_argument("--domains", type=int, default=200_000, help="mixed hosts for the bundled registry")
     parser.add_argument("--sizes", default="100,1000,10000", help="synthetic registry sizes")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-command", action="store_true", help="skip the runs of the command itself")
     args = parser.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     rng = random.Random(args.seed)
     common_words(), PublicSuffixes.shared()  # loaded once per process, not part of a build
     popular = read_popular()
@@ -192,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     (small, small_build, small_rate), (large, large_build, large_rate) = results[0], results[-1]
     print(f"\n{small:,} → {large:,} organisations (×{large // small}): cost per host "
           f"×{small_rate / large_rate:.2f}, index build ×{large_build / small_build:.1f}")
+    if not args.no_command:
+        command_rates({"popular (Tranco 100k)": popular[:100_000], "mixed": hosts, "look-alikes": similar,
+                       "Chinese IDN": chinese_idn_hosts(20_000, rng)}, args.registry or [])
     return 0
 
 
