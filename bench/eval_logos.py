@@ -7,8 +7,10 @@ Registry: every news brand of /work/shared/data/logos plus other brands up to N 
 per brand), plus 48 logos drawn like the tests draw them. Queries: each transform below
 applied to each registry logo. Distractors: at least N other brands whose `brand_key` is
 not in the registry, put through the same transforms; a distractor whose best match scores
-70 or more is a false match. Extra figure: the same brand drawn by another source (no
-transform). simple-icons glyphs are coloured with their brand colour. Decoded logos are
+70 or more is a false match. Per transform: top-1 at 70 (the recall of the impersonation
+verdict, right organisation), false matches at 70 and 80, and precision at 70 (of the
+queries flagged, registry logos and distractors together, those naming the right brand).
+Extra figure: the same brand drawn by another source (no transform). simple-icons glyphs are coloured with their brand colour. Decoded logos are
 cached in --cache (default /tmp/masthead-logo-corpus) so reruns start fast.
 """
 
@@ -249,7 +251,7 @@ def main() -> None:
     for name in args.transforms.split(","):
         transform = TRANSFORMS[name]
         rng = random.Random(f"{args.seed}-{name}")
-        hits = hits_any = news_hits = news_total = 0
+        hits = hits_any = news_hits = news_total = wrong = 0
         for key, file, news in registry:
             query = transform(images[file], rng)
             started = time.perf_counter()
@@ -258,6 +260,7 @@ def main() -> None:
             top = matches[0] if matches else None
             ok = top is not None and top.org_id == key and top.score >= FLAGGED
             hits += ok
+            wrong += top is not None and top.org_id != key and top.score >= FLAGGED
             hits_any += top is not None and top.org_id == key
             news_total += news
             news_hits += news and ok
@@ -269,14 +272,16 @@ def main() -> None:
             distances.append(matches[0].distance if matches else 1.0)
             false70 += score >= FLAGGED
             false80 += score >= CONFIDENT
+        flags = hits + wrong + false70  # every query flagged at 70 (an impersonation verdict)
         results[name] = {"top1": hits / len(registry), "top1_floor": hits_any / len(registry),
+                         "precision70": hits / flags if flags else float("nan"),
                          "news_top1": news_hits / max(1, news_total),
                          "false70": false70 / len(distractors), "false80": false80 / len(distractors),
                          "distractor_p1": float(np.percentile(distances, 1))}
         r = results[name]
         print(f"{name:12} top1@70 {r['top1']:.3f}  top1@floor {r['top1_floor']:.3f}  news {r['news_top1']:.3f}  "
-              f"false@70 {r['false70']:.4f}  false@80 {r['false80']:.4f}  distractor d p1 {r['distractor_p1']:.3f}",
-              flush=True)
+              f"false@70 {r['false70']:.4f}  false@80 {r['false80']:.4f}  precision@70 {r['precision70']:.3f}  "
+              f"distractor d p1 {r['distractor_p1']:.3f}", flush=True)
     alternates = [(key, data["alternates"][key]) for key, *_ in registry
                   if key in data["alternates"] and data["alternates"][key] in images]
     alt_hits = sum(1 for key, file in alternates
