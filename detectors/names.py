@@ -22,7 +22,8 @@ from detectors.lookalikes import lookalike_variant
 from detectors.newswords import AFFIXES_EN, AFFIXES_ZH, MEDIUM_ZH, STRONG_EN, STRONG_ZH
 from detectors.profile import TargetProfile
 from detectors.registry import Registry
-from detectors.text import fold, has_cjk, pinyin, pinyin_initials, segments, words
+from detectors.name_sounds import Sounds
+from detectors.text import chinese_chars, fold, has_cjk, pinyin, pinyin_initials, segments, words
 
 _ARTICLES = {"the", "le", "la", "les", "der", "die", "das", "il", "el"}
 # What may surround an organisation's name in a site that poses as it.
@@ -66,6 +67,11 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(tokens[1:] if len(tokens) > 1 and tokens[0] in _ARTICLES else tokens)
 
 
+def _one_off(text: str) -> list[str]:
+    """`text` with each character in turn replaced by a character no name holds."""
+    return [text[:position] + "\0" + text[position + 1:] for position in range(len(text))]
+
+
 def _only_affixes_zh(text: str) -> bool:
     while text:
         affix = next((a for a in _COMBO_ZH if text.startswith(a)), None)
@@ -106,6 +112,12 @@ class NameIndex:
                     self.latin.append(entry)
                     self.latin_by_token[entry.tokens[0]].append(entry)
         self._latin_folded = [entry.folded for entry in self.latin]
+        # What a text must share with a name before its pinyin is worth reading (it costs
+        # pypinyin's import, then ~60 µs a text): a reading that spells a name's pinyin
+        # (detectors.name_sounds), or all of a name's characters but one, in place.
+        self.sounds = Sounds(self.by_pinyin)
+        self.one_off = {key for entries in self.by_initials.values() for entry in entries
+                        for key in _one_off(entry.folded)}
 
     def match(self, segment: str) -> list[NameMatch]:
         """Matches of one name segment, best first, one per organisation."""
@@ -150,12 +162,12 @@ class NameIndex:
                     found.append(NameMatch(entry.org_id, entry.name, "combo_name", 85, detail))
                 elif rest and not swaps and not entry.weak:
                     found.append(NameMatch(entry.org_id, entry.name, "mention", 40, "mentions"))
-        if len(folded) >= 3:
+        if len(folded) >= 3 and self.sounds.could_sound_like_a_name(chinese_chars(folded)):
             for entry in self.by_pinyin.get(pinyin(folded), ()):
                 if entry.folded != folded:
                     found.append(NameMatch(entry.org_id, entry.name, "homophone_name", 85,
                                            f"sounds like (pinyin {pinyin(folded)})"))
-        if len(folded) >= 4:
+        if len(folded) >= 4 and not self.one_off.isdisjoint(_one_off(folded)):
             for entry in self.by_initials.get((len(folded), pinyin_initials(folded)), ()):
                 differ = sum(a != b for a, b in zip(folded, entry.folded))
                 if differ == 1 and pinyin(folded) != pinyin(entry.folded):

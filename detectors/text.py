@@ -81,7 +81,12 @@ def _syllables(text: str) -> tuple[str, ...]:
     need not pay."""
     from pypinyin import lazy_pinyin
 
-    return tuple(lazy_pinyin("".join(_CJK.findall(fold(text))), errors="ignore"))
+    return tuple(lazy_pinyin(chinese_chars(text), errors="ignore"))
+
+
+def chinese_chars(text: str) -> str:
+    """The Chinese characters of `text`, folded: what `pinyin` reads."""
+    return "".join(_CJK.findall(fold(text)))
 
 
 def pinyin(text: str) -> str:
