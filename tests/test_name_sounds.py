@@ -59,11 +59,11 @@ def test_every_reading_pypinyin_gives_in_context_is_among_the_characters_reading
     for text in texts:
         chars = chinese_chars(text)
         syllables = lazy_pinyin(chars, errors="ignore")
-        if len(syllables) == len(chars):  # one syllable a character: they line up
+        if chars and len(syllables) == len(chars):  # one syllable a character: they line up
             checked += 1
             for char, syllable in zip(chars, syllables):
                 assert syllable in index.sounds.readings[char], (text, char, syllable)
-    assert checked > 500
+    assert checked > 400  # the registry's Chinese names alone are ~600
 
 
 def test_no_text_that_sounds_like_a_name_is_ruled_out(index) -> None:
