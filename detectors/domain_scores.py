@@ -39,8 +39,9 @@ a score to 70, the threshold, before the cheap-TLD bonus:
 - glyph: the letters dnstwist's homoglyph fuzzer swaps (d/b/cl/dl, m/n/r/rn/nn, c/e, u/v,
   q/g, lh/h, lc/k: `detectors.domains.glyph_skeleton`) match keys of three letters and up,
   not only keys of six and up.
-- own_key: a label that is an abbreviation the registry lists for an organisation (xhnews,
-  Xinhua's) is no typo of another organisation's key (qhnews).
+- own_key: a label that is an organisation's own key — its domain label, a name, a pinyin,
+  or an abbreviation the registry lists (xhnews, Xinhua's) — is no typo of another
+  organisation's key (qhnews; hbtv.site is hbtv.com's label, not hebtv.com's less an e).
 """
 
 from __future__ import annotations
