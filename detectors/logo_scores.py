@@ -12,7 +12,7 @@ from functools import cmp_to_key
 import numpy as np
 
 from detectors.logo_hashes import THUMB
-from detectors.logo_keypoints import VERIFIED_INLIERS, VERIFIED_SHARE, Agreement, Keypoints
+from detectors.logo_keypoints import OVERLAID, VERIFIED_INLIERS, VERIFIED_SHARE, Agreement, Keypoints
 
 # Combined distance → score: (distance, score) knots, linear in between.
 _KNOTS = ((0.0, 100.0), (0.10, 90.0), (0.18, 80.0), (0.22, 70.0), (0.26, 60.0), (0.34, 0.0))
@@ -27,6 +27,8 @@ _ALIKE = 0.9  # thumbnail correlation (see likeness) below which an unsupported 
 _ALIKE_FAVICON = 0.92  # …(a favicon's, at half the side)…
 _UNLIKE_WEIGHT = 0.7  # …distance grows by this much per unit of the shortfall
 _MORE_INLIERS = 1.3  # see ranked
+_COINCIDES = 0.9  # from OVERLAID agreeing keypoints, a candidate whose picture laid over the query's under
+# their geometry correlates this much with it is the same drawing (logo_overlay)
 # A favicon's correlation with a registry logo drawn as small (logo_favicons) → score, as _KNOTS.
 _FAVICON_KNOTS = ((0.975, 60.0), (0.985, 70.0), (0.995, 80.0), (1.0, 90.0))  # two wide wordmarks of
 # other brands, a few pixels thick at 16 px, correlated 0.98 (bench/eval_logos.py, seed 7)
@@ -89,7 +91,8 @@ def as_favicon(score: int, correlation: float) -> tuple[int, float]:
     return (alike, correlation) if alike > score else (score, 0.0)
 
 
-def judge(distance: float, agreed: Agreement, query: Keypoints, reference: Keypoints, whole: bool) -> int:
+def judge(distance: float, agreed: Agreement, query: Keypoints, reference: Keypoints, whole: bool,
+          cut: bool = False) -> int:
     """A candidate's score from its hash distance and its keypoints agreeing on one
     geometry (logo_keypoints): identical hashes score 100; enough agreeing keypoints make
     it at least 80; a detailed query and reference with almost none agreeing cap it below
@@ -109,8 +112,8 @@ def judge(distance: float, agreed: Agreement, query: Keypoints, reference: Keypo
     score = score_for(distance)
     agreeing = agreed.inliers
     fewest = min(len(query.points), len(reference.points))
-    if confirms(agreed, query, reference):
-        return max(score, min(95, 80 + agreeing - VERIFIED_INLIERS))
+    if cut or confirms(agreed, query, reference):
+        return max(score, min(95, 80 + max(0, agreeing - VERIFIED_INLIERS)))
     if whole and query.detailed and reference.detailed and agreeing < _CONTRADICTED_SHARE * fewest:
         return min(score, CONTRADICTED)
     if query.usable and agreeing < SUPPORTED:
@@ -139,6 +142,8 @@ def unlikeness(query: np.ndarray, reference: np.ndarray, usable: bool) -> float:
 
 def confirms(agreed: Agreement, query: Keypoints, reference: Keypoints) -> bool:
     """Enough keypoints agree on one geometry for the candidate to be the same drawing."""
+    if agreed.inliers >= OVERLAID and agreed.coincidence >= _COINCIDES:
+        return True
     fewest = min(len(query.points), len(reference.points))
     shown = agreed.overlap if agreed.covered >= _COVERED else fewest
     return agreed.inliers >= VERIFIED_INLIERS and agreed.inliers >= VERIFIED_SHARE * shown

@@ -2,8 +2,11 @@
 
 Two stages. Hashes of normalised views (detectors.logo_hashes) find candidates; keypoints
 (detectors.logo_keypoints) confirm or overrule them, and propose what the hashes missed.
-A hash candidate that keypoints do not support must also look alike in thumbnails of the
-same views (detectors.logo_scores, which scores candidates): 64-bit hashes of unrelated plain logos collide far more often.
+Where a few keypoints agree, the candidate laid over the query under their geometry must
+coincide with it (detectors.logo_overlay); a plain glyph cut at its edges, too bare for
+keypoints, is looked for as a window of each hash candidate. A hash candidate that
+keypoints do not support must also look alike in thumbnails of the same views: 64-bit
+hashes of unrelated plain logos collide far more often (detectors.logo_scores scores them).
 A favicon, too small for keypoints, is also compared pixel by pixel with every registry
 logo drawn as small (detectors.logo_favicons), which finds and raises its own candidates.
 
@@ -25,7 +28,7 @@ from detectors.findings import Finding
 from detectors.images import ImageError, load_image_file
 from detectors.logo_favicons import FaviconIndex
 from detectors.logo_hashes import HASH_KINDS, THUMB, VARIANT, image_features
-from detectors.logo_keypoints import VERIFIED_INLIERS, KeypointIndex, agreement, query_keypoints
+from detectors.logo_keypoints import VERIFIED_INLIERS, KeypointIndex, agreement, cut_likeness, query_keypoints
 from detectors.logo_scores import (CONTRADICTED, FARTHEST, SCORE_FLOOR, SUPPORTED, LogoMatch, as_favicon, confirms,
                                    favicons_alike, judge, ranked, unlikeness)
 from detectors.profile import TargetProfile
@@ -38,6 +41,7 @@ _ASPECT_SLACK = 0.2  # log aspect-ratio difference that costs nothing (see aspec
 _ASPECT_WEIGHT = 0.25
 _PROPOSALS = 5  # candidates proposed by keypoint votes besides the hashes' own
 _VERIFIED_HASHES = 8  # closest hash candidates checked on keypoints
+_CUT_COINCIDES = 0.85  # a hash candidate a window of which the query matches this well is it, cut
 
 
 def aspect_penalty(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -150,15 +154,19 @@ class LogoIndex:
             reference = self._keypoints[number]
             agreed, view = max(((agreement(view, reference), view) for view in seen),
                                key=lambda pair: pair[0].inliers)
-            if row >= 0 and agreed.inliers < SUPPORTED:
+            if row < 0:  # proposed by keypoint votes alone: confirmed by keypoints alone, not by
+                agreed = replace(agreed, coincidence=0.0)  # a few and the overlay (a shared wordmark)
+            cut = (row >= 0 and view.usable and not confirms(agreed, view, reference)
+                   and max(cut_likeness(shown, reference) for shown in seen) >= _CUT_COINCIDES)
+            if row >= 0 and agreed.inliers < SUPPORTED and not cut:
                 value += unlikeness(thumbs[crop_number], self._thumbs[row], seen[0].usable)
-            score, alike = judge(value, agreed, view, reference, crop == "whole"), 0.0
+            score, alike = judge(value, agreed, view, reference, crop == "whole", cut), 0.0
             if correlations is not None:
                 score, alike = as_favicon(score, float(correlations[number]))
             if score >= SCORE_FLOOR:
                 found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreed.inliers,
                                           round(alike, 4))
-                confirmed |= {org_id} if confirms(agreed, view, reference) else set()
+                confirmed |= {org_id} if cut or confirms(agreed, view, reference) else set()
         if confirmed:  # the drawing is known: others the keypoints did not confirm are look-alikes
             found = {org_id: match if match.exact or org_id in confirmed else replace(
                 match, score=min(match.score, CONTRADICTED)) for org_id, match in found.items()}

@@ -140,3 +140,12 @@ def test_equal_scores_rank_clearly_more_agreeing_keypoints_first_else_closer_has
     assert ranked_first(("genuine", 95, 0.051, 25), ("look-alike", 95, 0.055, 26)) == "genuine"
     assert ranked_first(("genuine", 95, 0.3, 5), ("look-alike", 95, 0.2, 9)) == "look-alike", "unconfirmed"
     assert ranked_first(("look-alike", 90, 0.0, 80), ("genuine", 95, 0.3, 20)) == "genuine"
+
+
+def test_a_few_agreeing_keypoints_confirm_a_logo_whose_picture_coincides_under_them() -> None:
+    """9 of 60 keypoints agree (under the 40 % share, under 12): the registry logo laid
+    over the query under their geometry coincides with it (a text logo cut at its edges,
+    its repeated letters failing the ratio test), or does not (another logo sharing a few
+    corners)."""
+    assert judge(0.3, Agreement(9, 40, 0.8, coincidence=0.95), sparse(60), sparse(60), whole=True) >= 80
+    assert judge(0.3, Agreement(9, 40, 0.8, coincidence=0.6), sparse(60), sparse(60), whole=True) < 70
