@@ -9,7 +9,7 @@ whatever its colour) with pHash, which survives recolouring. Wide or tall images
 cut at their blank gaps, so that a logo at the left of a banner with the site name beside
 it is compared on its own. The hashes are computed for all views at once (numpy).
 Each view is also kept as a 16 px thumbnail: 64-bit hashes of unrelated simple logos
-collide, their grey levels much less (see detectors.logos.likeness).
+collide, their grey levels much less (see detectors.logo_scores.likeness).
 
 A registry logo is also hashed as a page might show it cut at its edges or turned a few
 degrees (`variants=True`): those views hash far from the upright whole, so each gets rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PIL import Image, ImageDraw, ImageFont
 
 from detectors.logo_favicons import FaviconIndex
-from detectors.logos import _as_favicon, favicon_score
+from detectors.logo_scores import as_favicon, favicon_score
 from tests.drawing import FONT, logo
 from tests.test_logo_keypoints import drawn_registry
 
@@ -47,9 +47,9 @@ def test_a_favicon_correlates_with_its_own_logo_drawn_small_and_not_with_others(
 
 def test_a_close_correlation_raises_a_favicon_score_a_poor_one_leaves_it() -> None:
     assert favicon_score(0.97) == 0 and favicon_score(0.985) == 70 and favicon_score(1.0) == 90
-    assert _as_favicon(50, 0.999) == (88, 0.999)
-    assert _as_favicon(92, 0.999) == (92, 0.0), "the hashes' score stands when higher"
-    assert _as_favicon(72, 0.2) == (72, 0.0), "a favicon within a margin may correlate poorly"
+    assert as_favicon(50, 0.999) == (88, 0.999)
+    assert as_favicon(92, 0.999) == (92, 0.0), "the hashes' score stands when higher"
+    assert as_favicon(72, 0.2) == (72, 0.0), "a favicon within a margin may correlate poorly"
 
 
 def test_a_favicon_of_a_wide_logo_is_flagged_on_its_pixels() -> None:

@@ -7,7 +7,8 @@ from PIL import Image, ImageDraw
 
 from detectors.logo_keypoints import VERIFIED_SHARE, agreement, keypoints, query_keypoints
 from detectors.logo_hashes import image_hashes
-from detectors.logos import LogoIndex, score_for
+from detectors.logo_scores import score_for
+from detectors.logos import LogoIndex
 from tests.drawing import logo
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from detectors.logo_hashes import THUMB, VARIANT, image_features, image_hashes
 from detectors.logo_keypoints import Agreement, Keypoints
-from detectors.logos import LogoMatch, _judge, _ranked, likeness
+from detectors.logo_scores import LogoMatch, judge, likeness, ranked
 from tests.drawing import logo
 from tests.test_logo_keypoints import drawn_registry
 
@@ -77,18 +77,18 @@ def test_a_look_alike_no_keypoint_supports_needs_closer_hashes() -> None:
     none agreeing is not flagged, a favicon (no keypoints to ask) and a query with a few
     agreeing keypoints are."""
     nothing, some = Agreement(0, 0, 0.0), Agreement(8, 20, 1.0)
-    assert _judge(0.19, nothing, sparse(20), sparse(20), whole=True) < 70
-    assert _judge(0.19, nothing, sparse(0, usable=False), sparse(20), whole=True) >= 70
-    assert _judge(0.19, some, sparse(20), sparse(20), whole=True) >= 70
-    assert _judge(0.08, nothing, sparse(20), sparse(20), whole=True) >= 80, "close hashes stand alone"
+    assert judge(0.19, nothing, sparse(20), sparse(20), whole=True) < 70
+    assert judge(0.19, nothing, sparse(0, usable=False), sparse(20), whole=True) >= 70
+    assert judge(0.19, some, sparse(20), sparse(20), whole=True) >= 70
+    assert judge(0.08, nothing, sparse(20), sparse(20), whole=True) >= 80, "close hashes stand alone"
 
 
 def test_confirmation_counts_keypoints_where_a_cut_query_overlaps_the_reference() -> None:
     """14 agreeing keypoints: under the 40 % share of all 60, over it of the 30 where the
     cut query lies, once the query shows at least half of the reference."""
     shown = Agreement(14, 30, 0.6)
-    assert _judge(0.3, shown, sparse(60), sparse(60), whole=True) >= 80
-    assert _judge(0.3, Agreement(14, 30, 0.3), sparse(60), sparse(60), whole=True) < 70
+    assert judge(0.3, shown, sparse(60), sparse(60), whole=True) >= 80
+    assert judge(0.3, Agreement(14, 30, 0.3), sparse(60), sparse(60), whole=True) < 70
 
 
 def test_a_look_alike_favicon_whose_thumbnails_differ_is_not_flagged() -> None:
@@ -129,7 +129,7 @@ def recoloured(image: Image.Image) -> Image.Image:
 
 
 def ranked_first(*matches: tuple[str, int, float, int]) -> str:
-    return _ranked([LogoMatch(org, "", distance, score, False, "whole", inliers)
+    return ranked([LogoMatch(org, "", distance, score, False, "whole", inliers)
                     for org, score, distance, inliers in matches])[0].org_id
 
 
@@ -140,3 +140,12 @@ def test_equal_scores_rank_clearly_more_agreeing_keypoints_first_else_closer_has
     assert ranked_first(("genuine", 95, 0.051, 25), ("look-alike", 95, 0.055, 26)) == "genuine"
     assert ranked_first(("genuine", 95, 0.3, 5), ("look-alike", 95, 0.2, 9)) == "look-alike", "unconfirmed"
     assert ranked_first(("look-alike", 90, 0.0, 80), ("genuine", 95, 0.3, 20)) == "genuine"
+
+
+def test_a_few_agreeing_keypoints_confirm_a_logo_whose_picture_coincides_under_them() -> None:
+    """9 of 60 keypoints agree (under the 40 % share, under 12): the registry logo laid
+    over the query under their geometry coincides with it (a text logo cut at its edges,
+    its repeated letters failing the ratio test), or does not (another logo sharing a few
+    corners)."""
+    assert judge(0.3, Agreement(9, 40, 0.8, coincidence=0.95), sparse(60), sparse(60), whole=True) >= 80
+    assert judge(0.3, Agreement(9, 40, 0.8, coincidence=0.6), sparse(60), sparse(60), whole=True) < 70
