@@ -31,7 +31,7 @@ import dnstwist
 
 from detectors.domain_index import DomainIndex
 from detectors.domain_scores import RULES, restricted
-from detectors.domains import TIERS, tier
+from detectors.domains import TIERS, DomainMatch, tier
 from detectors.hostnames import HostnameError, PublicSuffixes, normalise_host
 from detectors.registry import Registry
 from detectors.triage import check_domains
@@ -204,7 +204,7 @@ def report_recall(index: DomainIndex, kept: dict[str, list[Positive]], owners: d
         for host, org_id, rank, brand in kept[kind]:
             matches = index.lookup(host)
             best = matches[0].score if matches else 0
-            flagged, right = flagged_right(index, (host, org_id, rank, brand), owners)
+            flagged, right = flagged_right(matches, right_orgs((host, org_id, rank, brand), owners))
             counts.update(n=1, hit70=flagged, right=right, hit50=best >= TRIAGE, other=flagged and not right)
             by_tier[rank].update(n=1, hit70=best >= IMPERSONATION, hit50=best >= TRIAGE)
             if best < IMPERSONATION:
@@ -260,12 +260,17 @@ def report_false_positives(index: DomainIndex, negatives: list[str], official: i
         print(f"  {score:>3} {host:<28} {match.kind:<15} {match.official_domain:<20} {match.detail}")
 
 
-def flagged_right(index: DomainIndex, positive: Positive, owners: dict[str, set[str]]) -> tuple[bool, bool]:
-    """(flagged at 70, flagged at 70 naming the organisation imitated or one holding its brand)."""
-    host, org_id, _, brand = positive
-    matches = index.lookup(host)
+def right_orgs(positive: Positive, owners: dict[str, set[str]]) -> set[str]:
+    """The organisations a flag of `positive` may rightly name: the one imitated, and any
+    that holds the same brand (`brand_owners`)."""
+    _, org_id, _, brand = positive
+    return owners[brand] | {org_id}
+
+
+def flagged_right(matches: list[DomainMatch], right: set[str]) -> tuple[bool, bool]:
+    """(flagged at 70, flagged at 70 naming one of the `right` organisations)."""
     flagged = bool(matches) and matches[0].score >= IMPERSONATION
-    return flagged, flagged and matches[0].org_id in owners[brand] | {org_id}
+    return flagged, flagged and matches[0].org_id in right
 
 
 def report_what_if(registry: Registry, kept: dict[str, list[Positive]], owners: dict[str, set[str]],
@@ -276,7 +281,7 @@ def report_what_if(registry: Registry, kept: dict[str, list[Positive]], owners: 
     print(f"\n{'rules':<22}{'recall@70':>11}{'right org':>11}{'false@70':>10}")
     for off in (None, *sorted(RULES)):
         index = DomainIndex.from_registry(registry, RULES - {off})
-        flags = [flagged_right(index, positive, owners) for positive in positives]
+        flags = [flagged_right(index.lookup(positive[0]), right_orgs(positive, owners)) for positive in positives]
         false = sum(1 for host in negatives if (m := index.lookup(host)) and m[0].score >= IMPERSONATION)
         print(f"{'all' if off is None else 'without ' + off:<22}{sum(f for f, _ in flags) / len(flags):>11.3f}"
               f"{sum(r for _, r in flags) / len(flags):>11.3f}{false / len(negatives):>10.3%}")
@@ -296,8 +301,8 @@ def report_verdicts(registry: Registry, kept: dict[str, list[Positive]], owners:
     popular domains `clean`. A verdict for the wrong organisation (not one that holds the
     brand imitated: `brand_owners`) counts against both figures. Precision depends on the
     mix: here the popular domains outnumber the rest."""
-    expected = [(host, "impersonation", owners[brand] | {org_id})
-                for found in kept.values() for host, org_id, _, brand in found]
+    expected = [(positive[0], "impersonation", right_orgs(positive, owners))
+                for found in kept.values() for positive in found]
     expected += [(host, "official", {org_id}) for host, org_id in official_hosts(registry)]
     expected += [(host, "clean", {None}) for host in negatives]
     records = check_domains(registry, [host for host, *_ in expected])

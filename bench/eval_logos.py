@@ -10,8 +10,9 @@ not in the registry, put through the same transforms; a distractor whose best ma
 70 or more is a false match. Per transform: top-1 at 70 (the recall of the impersonation
 verdict, right organisation), false matches at 70 and 80, and precision at 70 (of the
 queries flagged, registry logos and distractors together, those naming the right brand).
-Extra figure: the same brand drawn by another source (no transform). simple-icons glyphs are coloured with their brand colour. Decoded logos are
-cached in --cache (default /tmp/masthead-logo-corpus) so reruns start fast.
+Extra figure: the same brand drawn by another source (no transform). simple-icons glyphs
+are coloured with their brand colour. Decoded logos are cached in --cache (default
+/tmp/masthead-logo-corpus) so reruns start fast.
 """
 
 from __future__ import annotations

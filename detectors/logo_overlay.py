@@ -69,10 +69,11 @@ def coincidence(query: np.ndarray, reference: np.ndarray, transform: np.ndarray,
         shown = cv2.GaussianBlur(shown, (0, 0), 0.5 / scale)
     size = (reference.shape[1], reference.shape[0])
     laid = cv2.warpAffine(shown, onto, size, flags=cv2.INTER_LINEAR, borderValue=255.0)
-    covered = cv2.warpAffine(_content(query.shape, margin), onto, size, flags=cv2.INTER_NEAREST, borderValue=0)
+    content = _content(query.shape, margin)
+    covered = cv2.warpAffine(content, onto, size, flags=cv2.INTER_NEAREST, borderValue=0)
     inside = _content(reference.shape, margin / PICTURE_SHRINK) > 0
     overlap = (covered > 0) & inside
-    query_area = float(_content(query.shape, margin).sum()) * scale * scale
+    query_area = float(content.sum()) * scale * scale
     if overlap.sum() < _LEAST_OVERLAP * min(float(inside.sum()), query_area):
         return 0.0
     laid = _details(laid)[overlap]
