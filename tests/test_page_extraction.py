@@ -148,6 +148,20 @@ UTF8_EDGES = [
 ]
 
 
+@pytest.mark.parametrize("content_type", [None, "text/html; charset=gbk"])
+def test_utf8_pages_declared_as_gbk_are_read_as_utf8(content_type: str | None) -> None:
+    """A page re-saved as UTF-8 whose meta (or server) still says gbk: read as GBK, its
+    title would be mojibake (法国 -> 娉曞浗) and the site name in it lost; in a page of much
+    markup too few of its characters are undecodable to give it away. GBK bytes stay GBK."""
+    markup = "<div class=row><a href=/news/1.html>link</a></div>" * 100  # as real pages: mostly ASCII
+    page = f"<html><head><meta charset=gbk><title>法国全国大罢工-新华网</title></head><body>{markup}正文</body></html>"
+    assert decode_html(page.encode("utf-8"), content_type) == (page, "utf-8")
+    assert decode_html(page.encode("gbk"), content_type) == (page, "gbk")
+    assert decode_html(page.encode("utf-16"), content_type)[0] == page  # its BOM says so
+    latin = "<html><meta charset=windows-1252><title>Café Zürich</title></html>"
+    assert decode_html(latin.encode("cp1252"), None) == (latin, "cp1252")
+
+
 def test_pages_read_from_their_utf8_bytes_as_from_their_text() -> None:
     """`read_page` parses UTF-8 bodies as they are: the same identity as parsing the
     decoded text, on every real page and on BOMs, NULs, ideographic spaces and bytes that

@@ -50,9 +50,17 @@ def _detect(body: bytes) -> str | None:
 
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
     """(text, encoding) of an HTML body: BOM, HTTP header, meta declaration, then
-    detection. A declaration that garbles the page (GBK bytes declared as UTF-8, say) is
-    overruled by detection."""
+    detection. A declaration that garbles the page is overruled: GBK bytes declared as
+    UTF-8 by detection, and UTF-8 declared as another encoding (a page re-saved as UTF-8
+    whose meta still says gbk) by UTF-8 itself. Text in another multi-byte encoding is
+    hardly ever valid UTF-8 (GBK's second bytes would have to be continuation bytes
+    throughout), so a body that decodes as UTF-8 and is not ASCII is UTF-8."""
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    if not resolve_encoding(encoding).startswith("utf-") and not body.isascii():
+        try:
+            return body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     if text and text.count("\ufffd") > _REPLACEMENT_SHARE * len(text):
         detected = _detect(body)
         if detected and resolve_encoding(detected) != resolve_encoding(encoding):
