@@ -20,8 +20,12 @@ _T2S = opencc.OpenCC("t2s")
 _KEEP = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff]+")  # punctuation, spaces, symbols
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
-# Where titles join a page name and a site name: 要闻 - 人民网, 首页_新华网, News | BBC.
-_SEPARATORS = re.compile(r"\s*(?:[|_｜·•»«/\\]|——|--|\s[-–—]\s|[:：]\s?)\s*")
+# Where titles join a page name and a site name: 要闻 - 人民网, 首页_新华网, News | BBC, and a
+# dash touching Chinese text without spaces (交通-新华网, “数字”是优长-半月谈): Latin names keep
+# theirs (Coca-Cola, cctvnews-online).
+_SEPARATORS = re.compile(r"\s*(?:[|_｜·•»«/\\]|——|--|\s[-–—]\s|[:：]\s?"
+                         r"|(?<=[\u3400-\u9fff\u3000-\u303f\uff01-\uff0f”’）》])[-–—]"
+                         r"|[-–—](?=[\u3400-\u9fff“‘（《]))\s*")
 # ASCII tricks on top of the Unicode confusables, applied to both sides of a comparison.
 _ASCII_TRICKS = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("0", "o"), ("1", "l"), ("i", "l"),
                  ("5", "s"), ("3", "e"), ("8", "b"), ("$", "s"), ("@", "a"))

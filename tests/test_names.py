@@ -79,6 +79,11 @@ def test_a_title_is_judged_by_its_segments(detector: NameDetector) -> None:
     assert segments("埃洛普离职：微软卧底成弃儿？_网易财经") == ["埃洛普离职", "微软卧底成弃儿？", "网易财经"]
     assert best(detector, "人民日报发表评论员文章_网易新闻", "title")[2] < 70
     assert best(detector, "要闻 - 人民网", "title")[:2] == ("people", "exact_name")
+    # Chinese titles often join without spaces; a Latin name keeps its hyphen.
+    assert segments("法国全国大罢工再次严重影响交通-新华网") == ["法国全国大罢工再次严重影响交通", "新华网"]
+    assert segments("“数字”是优长-半月谈") == ["“数字”是优长", "半月谈"]
+    assert segments("Coca-Cola News") == ["Coca-Cola News"] and segments("CCTV-13直播") == ["CCTV-13直播"]
+    assert best(detector, "有英勇的你，才有英雄的城！-新华网", "title")[:2] == ("xinhua", "exact_name")
 
 
 def test_findings_explain_what_matched(detector: NameDetector) -> None:
