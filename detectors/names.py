@@ -11,6 +11,7 @@ by segment (titles split at | _ - —), so 新华路小学 and 人民公园 matc
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -20,7 +21,7 @@ from rapidfuzz import fuzz, process
 from detectors.findings import Finding
 from detectors.lookalikes import lookalike_variant
 from detectors.newswords import AFFIXES_EN, AFFIXES_ZH, MEDIUM_ZH, STRONG_EN, STRONG_ZH
-from detectors.profile import TargetProfile
+from detectors.profile import ShownName, TargetProfile
 from detectors.registry import Registry
 from detectors.name_sounds import Sounds
 from detectors.text import chinese_chars, fold, has_cjk, pinyin, pinyin_initials, segments, words
@@ -30,7 +31,17 @@ _ARTICLES = {"the", "le", "la", "les", "der", "die", "das", "il", "el"}
 _COMBO_ZH = tuple(sorted({*AFFIXES_ZH, *STRONG_ZH, *MEDIUM_ZH, "中文网", "中文", "官方客户端",
                           "新闻网", "海外", "电子报", "融媒体", "英文版", "中文版"}, key=len, reverse=True))
 _COMBO_EN = AFFIXES_EN | STRONG_EN | {"english", "chinese", "uk", "us", "edition", "international",
-                                      "world", "global", "breaking", "latest", "home", "homepage"}
+                                      "world", "global", "breaking", "latest", "home", "homepage",
+                                      # country-code domains a site name may end in (Le Monde.fr)
+                                      "fr", "de", "co", "jp", "es", "ru", "au", "ca", "hk", "tw", "sg", "kr"}
+# A legal form after a copyright holder or sponsor: 网易公司 is 网易, CNBC LLC is CNBC.
+_LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)$"
+                         r"|[\s,]+(?:inc|ltd|llc|plc|corp|corporation|co|gmbh|ag|limited)\.?$", re.I)
+_HOLDER_SOURCES = ("copyright", "sponsor")
+# Where a page names itself, and where it may name others it credits (see _own_name).
+_SELF_SOURCES = ("og:site_name", "application-name", "json-ld")
+_CREDIT_SOURCES = ("logo-alt", "copyright", "h1")
+_CREDITED = 60  # a credit's most: below what claims an identity (detectors.engine: 70)
 _GENERIC_ZH = set(STRONG_ZH) | set(MEDIUM_ZH) | {"新闻", "头条", "界面", "华西", "南都", "总台", "一财"}
 
 
@@ -39,6 +50,7 @@ class NameMatch:
     org_id: str
     reference: str  # the registry name it matched
     kind: str  # exact_name | lookalike_name | homophone_name | combo_name | initials_swap | fuzzy_name | mention
+    # (a match the page credits beside its own name becomes a credited_name finding: NameDetector._credit)
     score: int
     detail: str
 
@@ -213,11 +225,16 @@ class NameDetector:
     def detect(self, profile: TargetProfile) -> list[Finding]:
         best: dict[str, Finding] = {}
         matched: dict[str, list[NameMatch]] = {}  # a site repeats its names on every page
+        own = _own_name(profile.names)
         for shown in profile.names:
-            for segment in segments(shown.value):
+            for segment in _holder_forms(shown) if shown.source in _HOLDER_SOURCES else segments(shown.value):
                 if segment not in matched:
                     matched[segment] = self.index.match(segment)
                 for match in matched[segment]:
+                    if own is not None and shown.source in _CREDIT_SOURCES and shown is not own \
+                            and not self._refers_to(own.value, match.org_id):
+                        self._credit(best, shown, segment, match, own)
+                        continue
                     org = self.registry.get(match.org_id)
                     finding = Finding(
                         detector=self.name, kind=match.kind, score=match.score, org_id=match.org_id,
@@ -229,3 +246,50 @@ class NameDetector:
                     if match.org_id not in best or finding.score > best[match.org_id].score:
                         best[match.org_id] = finding
         return sorted(best.values(), key=lambda f: -f.score)
+
+    def _refers_to(self, own: str, org_id: str) -> bool:
+        """Whether the name a page gives itself names the organisation: holds one of its
+        names, abbreviations or domain labels (腾讯公司 holds 腾讯, CNNMoney begins with CNN,
+        DW.COM is dw.com), Latin ones at the start of a word."""
+        org = self.registry.get(org_id)
+        if org is None:
+            return False
+        folded, tokens = fold(own), words(own)
+        keys = {fold(name) for name in org.all_names} | {domain.split(".")[0] for domain in org.domains}
+        return any(key in folded if has_cjk(key) else any(token.startswith(key) for token in tokens)
+                   for key in keys if len(key) >= 2)
+
+    def _credit(self, best: dict[str, Finding], shown: ShownName, segment: str, match: NameMatch,
+                own: ShownName) -> None:
+        """The finding of a name the page shows beside the one it gives itself, which names
+        another organisation: capped below what claims an identity, and said so."""
+        org = self.registry.get(match.org_id)
+        finding = Finding(
+            detector=self.name, kind="credited_name", score=min(match.score, _CREDITED), org_id=match.org_id,
+            explanation=f"The {shown.source} “{segment}” {match.detail} “{match.reference}” of "
+                        f"{org.name if org else match.org_id}, but the page calls itself “{own.value}” "
+                        f"({own.source}): a credit (syndicated content, a partner), not its identity.",
+            matched=segment, reference=match.reference,
+            evidence=({"source": shown.source, "url": shown.url, "value": shown.value},
+                      {"source": own.source, "url": own.url, "value": own.value}),
+        )
+        if match.org_id not in best or finding.score > best[match.org_id].score:
+            best[match.org_id] = finding
+
+
+def _holder_forms(shown: ShownName) -> list[str]:
+    """The segments of a copyright holder or sponsor, and each without its legal form."""
+    forms = segments(shown.value)
+    return forms + [bare for form in forms if (bare := _LEGAL_FORM.sub("", form)) != form and len(fold(bare)) >= 2]
+
+
+def _own_name(names: list[ShownName]) -> ShownName | None:
+    """The name a page gives itself: in site-name metadata, or its first copyright holder;
+    None when it gives none. A copyright holder after the first, a logo's alt text or a
+    heading that names another organisation is then a credit: CNBC's page of a Reuters
+    story shows Reuters' logo, Salon's AP stories end "© Salon Media Group … © The
+    Associated Press"."""
+    for shown in names:
+        if shown.source in _SELF_SOURCES:
+            return shown
+    return next((shown for shown in names if shown.source == "copyright"), None)
