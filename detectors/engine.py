@@ -19,6 +19,7 @@ from typing import Protocol
 
 from detectors.domains import idn_labels
 from detectors.findings import Finding, Verdict
+from detectors.namesakes import spare_namesakes
 from detectors.profile import ShownName, TargetProfile
 from detectors.registry import Registry
 
@@ -63,6 +64,7 @@ class DetectionEngine:
     def analyse(self, profile: TargetProfile) -> Verdict:
         profile = _with_idn_names(profile)
         findings = [finding for detector in self.detectors for finding in detector.detect(profile)]
+        findings = spare_namesakes(profile, findings)
         findings.sort(key=lambda f: -f.score)
         return self.decide(findings)
 
