@@ -6,7 +6,9 @@ Scale: 95 the same name (after NFKC, width, traditional→simplified, Latin look
 75–80 one character changed to one with the same pinyin initial, or a near-identical Latin
 spelling; 40 a mention of the name amid other words (人民日报评论摘抄), which alone proves
 nothing. Short and generic names (新华, 头条, Welt) score lower. A name is compared segment
-by segment (titles split at | _ - —), so 新华路小学 and 人民公园 match nothing.
+by segment (titles split at | _ - —), so 新华路小学 and 人民公园 match nothing. A name a
+page shows beside the one it gives itself (a partner's logo, a wire's copyright) is a
+`credited_name` finding, 60 at most, unless the page's own name names that organisation.
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ class NameMatch:
     org_id: str
     reference: str  # the registry name it matched
     kind: str  # exact_name | lookalike_name | homophone_name | combo_name | initials_swap | fuzzy_name | mention
-    # (a match the page credits beside its own name becomes a credited_name finding: NameDetector._credit)
     score: int
     detail: str
 
@@ -255,8 +256,9 @@ class NameDetector:
         if org is None:
             return False
         folded, tokens = fold(own), words(own)
-        keys = {fold(name) for name in org.all_names} | {domain.split(".")[0] for domain in org.domains}
-        return any(key in folded if has_cjk(key) else any(token.startswith(key) for token in tokens)
+        keys = {fold(name) for name in (*org.all_names, *org.abbreviations)} | {d.split(".")[0] for d in org.domains}
+        return any(key in folded if has_cjk(key) else
+                   any(token == key or (len(key) >= 3 and token.startswith(key)) for token in tokens)
                    for key in keys if len(key) >= 2)
 
     def _credit(self, best: dict[str, Finding], shown: ShownName, segment: str, match: NameMatch,
