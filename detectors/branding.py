@@ -26,9 +26,13 @@ class NewsBrandingDetector:
 
     def detect(self, profile: TargetProfile) -> list[Finding]:
         best: Finding | None = None
+        holders = 0
         for shown in profile.names:
             if shown.source not in IDENTITY_SOURCES:
                 continue
+            holders += shown.source == "copyright"
+            if shown.source == "copyright" and holders > 1:
+                continue  # "© Salon Media Group … © The Associated Press": the wire's story, not the site's name
             parts = segments(shown.value)
             if shown.source == "title" and len(parts) > 2:
                 parts = [parts[0], parts[-1]]  # the site name sits at either end of a title

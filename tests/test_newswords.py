@@ -43,3 +43,14 @@ def test_branding_finding_uses_site_names_not_headlines() -> None:
     finding = detector.detect(site)[0]
     assert (finding.kind, finding.score, finding.matched) == ("news_branded", 90, "华夏监督报道网")
     assert "本网讯" in finding.explanation
+
+
+def test_a_second_copyright_holder_is_a_credit_not_the_sites_name() -> None:
+    """Salon's AP stories (bench/eval_pages.py) end "© Salon Media Group … © The Associated
+    Press": the wire's name is not Salon branding itself as news."""
+    detector = NewsBrandingDetector(registry=None)
+    credited = TargetProfile("t", names=[ShownName("Salon Media Group", "copyright"),
+                                         ShownName("The Associated Press", "copyright")])
+    assert [f.matched for f in detector.detect(credited)] == ["Salon Media Group"]  # "media": 45, not news
+    own = TargetProfile("t", names=[ShownName("The Daily Sentinel Press", "copyright")])
+    assert detector.detect(own)[0].matched == "The Daily Sentinel Press"
