@@ -58,3 +58,21 @@ def test_coverage_by_kind(registry: Registry) -> None:
 )
 def test_every_provincial_party_paper_is_known_by_name(registry: Registry, paper: str) -> None:
     assert any(paper in org.all_names for org in registry)
+
+
+def test_licences_read_on_pages_are_shown_on_the_holders_own_domain(registry: Registry) -> None:
+    """Each licence of provenance V-LIC is in the licence text of a stored page served from
+    its holder's official domain (the shared corpus's manifest)."""
+    import csv
+    from pathlib import Path
+
+    manifest = Path(__file__).resolve().parents[2] / "shared" / "data" / "pages" / "manifest.csv"
+    if not manifest.exists():
+        pytest.skip("shared page corpus not available")
+    rows = list(csv.DictReader(manifest.open(encoding="utf-8")))
+    read = [org for org in registry if "V-LIC" in org.provenance]
+    assert {org.id for org in read} >= {"thepaper", "guancha", "chinadaily", "banyuetan"}
+    for org in read:
+        shown = [row for row in rows if registry.org_for_host(row["site"].split(" ")[0]) is org
+                 and any(number in row["licence_snippets"] for number in org.licences)]
+        assert shown, org.id
