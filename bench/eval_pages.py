@@ -13,6 +13,10 @@ news-branding detectors (the corpus holds no images, so no logos). Pages whose m
 - clone: the same page at a host that says nothing (a random label under .top). A registry
   organisation's page must be flagged (`impersonation`, or `licence_misuse`) naming it;
   any other page must not be flagged as a registry organisation's.
+- suffix swap: the same page at its site's registrable domain under .ltd (as the
+  Doppelganger campaign's spiegel.ltd): a registry organisation's page must be flagged
+  naming it, with the domain's finding and the page's together; another page must not be
+  flagged as a registry organisation's.
 - borrowed licence: a Chinese page of a site outside the registry, at home, with a
   registry organisation's news licence line added to its footer (the usual borrowed
   licence): `licence_misuse` (or `impersonation`) naming the holder.
@@ -20,7 +24,7 @@ news-branding detectors (the corpus holds no images, so no logos). Pages whose m
   a digit short): `licence_misuse`.
 
 Per scenario the verdicts, and the share right; then precision and recall per verdict over
-all cases (expected: official at home, impersonation for clones, licence_misuse for added
+all cases (expected: official at home, impersonation for clones and suffix swaps, licence_misuse for added
 licence lines, clean otherwise; a page outside the registry flagged `unlicensed_news` is
 counted apart, as the corpus does not say whether such a site holds a licence).
 """
@@ -42,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crawler.analysis import read_page  # noqa: E402
 from detectors.engine import build_engine  # noqa: E402
 from detectors.findings import Verdict  # noqa: E402
+from detectors.hostnames import PublicSuffixes  # noqa: E402
 from detectors.profile import ShownLicence, ShownName, TargetProfile  # noqa: E402
 from detectors.registry import Registry  # noqa: E402
 
@@ -73,6 +78,7 @@ def clone_host(page: str) -> str:
 
 def cases(registry: Registry, pages: Path) -> list[Case]:
     holders = [(org.id, number) for org in registry.organisations for number in org.licences]
+    suffixes = PublicSuffixes.shared()
     found: list[Case] = []
     for row in csv.DictReader((pages / "manifest.csv").open(encoding="utf-8")):
         site = row["site"]
@@ -83,6 +89,9 @@ def cases(registry: Registry, pages: Path) -> list[Case]:
         page = row["file"]
         found.append(Case("home", page, site, html, "official" if org else "clean", org.id if org else None))
         found.append(Case("clone", page, clone_host(page), html, "impersonation" if org else "clean",
+                          org.id if org else None))
+        swapped = suffixes.split(site)[1] + ".ltd"
+        found.append(Case("suffix swap", page, swapped, html, "impersonation" if org else "clean",
                           org.id if org else None))
         if org is None and row["language"].startswith("zh"):
             encoding = row["encoding"] or "utf-8"

@@ -11,6 +11,7 @@ typosquat posing as BBC shows BBC's name, so it keeps its score; a domain withou
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from detectors.findings import Finding
@@ -28,14 +29,15 @@ _NAMESAKE = 60
 
 def _own_name(names: list[ShownName], domain: str) -> ShownName | None:
     """The name the page gives itself that spells its registrable `domain` (nbcnews.com)
-    or that domain's label: site-name metadata, a title's last segment (Story - CNET), or a title
-    ending in the whole domain (新版ZoomEye-CSDN.NET)."""
-    label, whole = fold(domain.split(".")[0]), fold(domain)
+    or that domain's label: site-name metadata, a title's last segment (Story - CNET), or a
+    title ending in the label as a domain name (新版ZoomEye-CSDN.NET, under any suffix)."""
+    label = domain.split(".")[0]
+    spelled, as_domain = (fold(label), fold(domain)), re.compile(rf"\b{re.escape(label)}(\.[a-z]{{2,}}){{1,2}}$")
     for shown in names:
-        if shown.source in _SELF_SOURCES and fold(shown.value) in (label, whole):
+        if shown.source in _SELF_SOURCES and fold(shown.value) in spelled:
             return shown
-        if shown.source == "title" and ((len(parts := segments(shown.value)) > 1 and fold(parts[-1]) in (label, whole))
-                                        or fold(shown.value).endswith(whole)):
+        if shown.source == "title" and ((len(parts := segments(shown.value)) > 1 and fold(parts[-1]) in spelled)
+                                        or as_domain.search(shown.value.strip().lower())):
             return shown
     return None
 

@@ -33,6 +33,7 @@ def judged(engine, host: str, *names: tuple[str, str]):  # type: ignore[no-untyp
     ("www.cnet.com", [("Story title - CNET", "title")]),
     ("cnet.com", [("CNET", "json-ld")]),
     ("blog.cnet.com", [("第三届论坛举办 发布新版ZoomEye-CNET.COM", "title")]),
+    ("nbcnews.ltd", [("Story title-NBCNEWS.COM", "title")]),  # a copy of nbcnews.com elsewhere
 ])
 def test_a_site_named_as_its_domain_spells_is_its_own_outlet(engine, host: str, names: list) -> None:  # type: ignore[no-untyped-def]
     verdict = judged(engine, host, *names)
