@@ -59,6 +59,7 @@ class Keypoints:
 
 _WHITE = np.full(3, 255.0, dtype=np.float32)
 BORDER, ON_WHITE, RECOMPOSED = "on its border colour", "on white", "recomposed on white"  # see _grey
+_COLOUR_STEP = 32  # see _border_colour
 _OPAQUE = 96.0  # distance from the ground colour (0–255) from which a pixel is all content
 
 
@@ -100,8 +101,14 @@ def _transparent(image: Image.Image) -> bool:
 
 
 def _border_colour(rgb: np.ndarray) -> np.ndarray:
-    """A flat picture's background colour, as its border shows it."""
-    return np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+    """A flat picture's background colour: the commonest colour of its border (to within
+    _COLOUR_STEP per channel), averaged. Not each channel's median: a wordmark cropped
+    tight shows its letters along much of its border, and the median of ink and ground
+    is a colour between them, from which both stand out (the letters then turn light)."""
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    codes = (border // _COLOUR_STEP).astype(np.int32) @ np.array([65536, 256, 1], dtype=np.int32)
+    values, counts = np.unique(codes, return_counts=True)
+    return border[codes == values[counts.argmax()]].mean(axis=0)
 
 
 def query_keypoints(image: Image.Image) -> list[Keypoints]:
