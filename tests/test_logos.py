@@ -142,6 +142,21 @@ def test_equal_scores_rank_clearly_more_agreeing_keypoints_first_else_closer_has
     assert ranked_first(("look-alike", 90, 0.0, 80), ("genuine", 95, 0.3, 20)) == "genuine"
 
 
+def test_confirmed_logos_rank_by_how_well_their_pictures_coincide_with_the_query() -> None:
+    """Two drawings sharing lettering and shape, both confirmed on the letters' keypoints
+    and capped at 95: the genuine one, its band where the query's is, coincides with the
+    query (eval_logos dark-ground, seed 7: 0.996 against 0.462 and 0.985), whatever the
+    hashes or a few keypoints more say; nearly equal coincidences leave the order to them."""
+    def first(*matches: tuple[str, int, float, int, float]) -> str:
+        return ranked([LogoMatch(org, "", distance, score, False, "whole", inliers, coincides=coincides)
+                       for org, score, distance, inliers, coincides in matches])[0].org_id
+    assert first(("look-alike", 95, 0.27, 30, 0.462), ("genuine", 95, 0.32, 28, 0.996)) == "genuine"
+    assert first(("look-alike", 95, 0.27, 30, 0.985), ("genuine", 94, 0.32, 28, 0.996)) == "genuine"
+    assert first(("genuine", 95, 0.27, 30, 0.997), ("look-alike", 95, 0.32, 28, 0.998)) == "genuine"
+    assert first(("genuine", 95, 0.27, 30, 0.9), ("look-alike", 75, 0.32, 8, 0.99)) == "genuine", "unconfirmed"
+    assert first(("genuine", 95, 0.27, 30, 0.9), ("look-alike", 95, 0.2, 28, 0.0)) == "look-alike", "not laid"
+
+
 def test_a_few_agreeing_keypoints_confirm_a_logo_whose_picture_coincides_under_them() -> None:
     """9 of 60 keypoints agree (under the 40 % share, under 12): the registry logo laid
     over the query under their geometry coincides with it (a text logo cut at its edges,
