@@ -154,7 +154,7 @@ class LogoIndex:
             reference = self._keypoints[number]
             agreed, view = max(((agreement(view, reference), view) for view in seen),
                                key=lambda pair: pair[0].inliers)
-            coincides = agreed.coincidence  # ranks confirmed candidates (logo_scores.ranked)
+            coincides = agreed.edges  # ranks confirmed candidates (logo_scores.ranked)
             if row < 0:  # proposed by keypoint votes alone: confirmed by keypoints alone, not by
                 agreed = replace(agreed, coincidence=0.0)  # a few and the overlay (a shared wordmark)
             cut = (row >= 0 and view.usable and not confirms(agreed, view, reference)
