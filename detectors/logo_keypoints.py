@@ -51,6 +51,8 @@ class Keypoints:
     picture: np.ndarray | None = None  # that picture, small (detectors.logo_overlay)
     view: np.ndarray | None = None  # that picture as seen, a query's (the registry keeps only the small one)
     cut: bool = False  # its content runs into two or more of its edges, as a logo's cut at them does
+    edge_picture: np.ndarray | None = None  # its colour edges (_colour_edges), small as picture…
+    edge_view: np.ndarray | None = None  # …and as seen, a query's
 
     @property
     def detailed(self) -> bool:
@@ -59,15 +61,16 @@ class Keypoints:
 
 _WHITE = np.full(3, 255.0, dtype=np.float32)
 BORDER, ON_WHITE, RECOMPOSED = "on its border colour", "on white", "recomposed on white"  # see _grey
+_COLOUR_STEP = 32  # see _border_colour
 _OPAQUE = 96.0  # distance from the ground colour (0–255) from which a pixel is all content
 
 
-def _grey(image: Image.Image, seen: str = BORDER) -> tuple[np.ndarray, bool]:
+def _grey(image: Image.Image, seen: str = BORDER) -> tuple[np.ndarray, np.ndarray, bool]:
     """How far each pixel is from the background colour (white where the image has
     transparency or when seen ON_WHITE, else the colour of its border), drawn dark on
     white: the same picture whatever the logo's colours or its ground's (a reversed logo
     on a dark header included). Trimmed to the content, at most _SIDE px, with a blank
-    margin.
+    margin. Also the picture's colour edges, drawn the same way (see _colour_edges).
 
     RECOMPOSED: the content taken off its border colour and put on white, in its own
     colours, then seen as on white. A logo with white inside it (letters cut out of a
@@ -81,17 +84,36 @@ def _grey(image: Image.Image, seen: str = BORDER) -> tuple[np.ndarray, bool]:
     content = ink > 24
     edges = sum(bool(side.any()) for side in (content[0], content[-1], content[:, 0], content[:, -1]))
     if seen == RECOMPOSED:
-        ink = np.clip(ink / _OPAQUE, 0.0, 1.0) * np.abs(rgb - _WHITE).max(axis=2)
+        opaque = np.clip(ink / _OPAQUE, 0.0, 1.0)
+        ink = opaque * np.abs(rgb - _WHITE).max(axis=2)
+        rgb, ground = rgb * opaque[..., None] + _WHITE * (1.0 - opaque[..., None]), _WHITE
     if content.any():
         rows, cols = np.flatnonzero(content.any(axis=1)), np.flatnonzero(content.any(axis=0))
         ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        rgb = rgb[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     height, width = ink.shape
     scale = _SIDE / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    ink = cv2.resize(ink, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    ink = cv2.resize(ink, size, interpolation=interpolation)
     grey = (255.0 - np.clip(ink, 0, 255)).astype(np.uint8)
-    return cv2.copyMakeBorder(grey, _MARGIN, _MARGIN, _MARGIN, _MARGIN, cv2.BORDER_CONSTANT, value=255), edges >= 2
+    grey = cv2.copyMakeBorder(grey, _MARGIN, _MARGIN, _MARGIN, _MARGIN, cv2.BORDER_CONSTANT, value=255)
+    return grey, _colour_edges(cv2.resize(rgb, size, interpolation=interpolation), ground), edges >= 2
 
+
+def _colour_edges(rgb: np.ndarray, ground: np.ndarray) -> np.ndarray:
+    """Where the colour changes (the largest channel's Sobel magnitude), drawn dark on
+    white, with the _MARGIN of the ground around it: where a logo's parts meet, whatever
+    their colours. The picture of how far each pixel is from the ground loses a band
+    between two colours equally far from it, and a recoloured part changes it; the
+    boundaries stay where they are."""
+    framed = cv2.copyMakeBorder(rgb.astype(np.float32), _MARGIN, _MARGIN, _MARGIN, _MARGIN,
+                                cv2.BORDER_CONSTANT, value=[float(v) for v in ground])
+    strength = np.zeros(framed.shape[:2], dtype=np.float32)
+    for channel in cv2.split(framed):
+        strength = np.maximum(strength, cv2.magnitude(cv2.Sobel(channel, cv2.CV_32F, 1, 0),
+                                                      cv2.Sobel(channel, cv2.CV_32F, 0, 1)))
+    return (255.0 - np.clip(strength / 4.0, 0, 255)).astype(np.uint8)  # a full step: 4 × 255
 
 
 def _transparent(image: Image.Image) -> bool:
@@ -100,8 +122,14 @@ def _transparent(image: Image.Image) -> bool:
 
 
 def _border_colour(rgb: np.ndarray) -> np.ndarray:
-    """A flat picture's background colour, as its border shows it."""
-    return np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+    """A flat picture's background colour: the commonest colour of its border (to within
+    _COLOUR_STEP per channel), averaged. Not each channel's median: a wordmark cropped
+    tight shows its letters along much of its border, and the median of ink and ground
+    is a colour between them, from which both stand out (the letters then turn light)."""
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    codes = (border // _COLOUR_STEP).astype(np.int32) @ np.array([65536, 256, 1], dtype=np.int32)
+    values, counts = np.unique(codes, return_counts=True)
+    return border[codes == values[counts.argmax()]].mean(axis=0)
 
 
 def query_keypoints(image: Image.Image) -> list[Keypoints]:
@@ -116,14 +144,15 @@ def query_keypoints(image: Image.Image) -> list[Keypoints]:
 
 
 def keypoints(image: Image.Image, seen: str = BORDER) -> Keypoints:
-    grey, cut = _grey(image, seen)
+    grey, colour_edges, cut = _grey(image, seen)
     found, descriptors = cv2.SIFT_create(nfeatures=_FEATURES).detectAndCompute(grey, None)
     usable, size = max(image.size) >= _SMALLEST, (grey.shape[1], grey.shape[0])
+    pictures = {"picture": picture(grey), "view": grey, "cut": cut,
+                "edge_picture": picture(colour_edges), "edge_view": colour_edges}
     if descriptors is None:
-        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8), usable, size,
-                         picture(grey), grey, cut)
+        return Keypoints(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8), usable, size, **pictures)
     points = np.array([point.pt for point in found], dtype=np.float32)
-    return Keypoints(points, descriptors.astype(np.uint8), usable, size, picture(grey), grey, cut)
+    return Keypoints(points, descriptors.astype(np.uint8), usable, size, **pictures)
 
 
 @dataclass(frozen=True)
@@ -135,6 +164,7 @@ class Agreement:
     covered: float  # share of the reference's keypoints inside the query's content under it
     coincidence: float = 0.0  # the pictures' correlation under it (logo_overlay), from OVERLAID inliers
     # and for a query large enough for keypoints (a favicon's view is a blur of a few pixels)
+    edges: float = 0.0  # the same of their colour edges (_colour_edges)
 
 
 _NONE = Agreement(0, 0, 0.0)
@@ -179,7 +209,9 @@ def agreement(query: Keypoints, reference: Keypoints) -> Agreement:
     inliers = int(mask.sum())
     overlaid = inliers >= OVERLAID and query.usable and query.view is not None and reference.picture is not None
     alike = coincidence(query.view, reference.picture, transform, _MARGIN) if overlaid else 0.0
-    return Agreement(inliers, min(in_query, in_reference), in_query / len(reference.points), alike)
+    edges = (coincidence(query.edge_view, reference.edge_picture, transform, _MARGIN)
+             if overlaid and query.edge_view is not None and reference.edge_picture is not None else 0.0)
+    return Agreement(inliers, min(in_query, in_reference), in_query / len(reference.points), alike, edges)
 
 
 def cut_likeness(query: Keypoints, reference: Keypoints) -> float:
@@ -203,7 +235,7 @@ class KeypointIndex:
         self._stale = False
 
     def add(self, image: Image.Image) -> None:
-        self._logos.append(replace(keypoints(image), view=None))
+        self._logos.append(replace(keypoints(image), view=None, edge_view=None))
         self._stale = True
 
     def __getitem__(self, number: int) -> Keypoints:

@@ -9,7 +9,10 @@ show content, and an unrelated one's does not. Registry pictures are kept small
 (PICTURE_SHRINK times smaller than the keypoints' view, ≤ 72×72 bytes a logo); the query's
 view is laid over them, both reduced to their details (a difference of Gaussians, so that
 a pixel of misalignment costs little and filled shapes of one size do not coincide as
-masses), and correlated over the part of both contents that overlap.
+masses), and correlated over the part of both contents that overlap. The same is done
+with a second picture of each, of where its colour changes (logo_keypoints._colour_edges,
+another ≤ 72×72 bytes): it ranks candidates the ink pictures cannot tell apart (two logos
+sharing lettering and shape, their bands in colours equally far from white).
 
 A plain glyph cut at its edges shows too few keypoints for any geometry: `window` looks
 for the query's picture as a window of a candidate's, stretched over the shares of each

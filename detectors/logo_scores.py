@@ -27,6 +27,8 @@ _ALIKE = 0.9  # thumbnail correlation (see likeness) below which an unsupported 
 _ALIKE_FAVICON = 0.92  # …(a favicon's, at half the side)…
 _UNLIKE_WEIGHT = 0.7  # …distance grows by this much per unit of the shortfall
 _MORE_INLIERS = 1.3  # see ranked
+_CONFIRMED = 80  # least score of a candidate keypoints confirm (judge)…
+_CLEARER = 1.5  # …and how many times less one's colour edges must miss the query's (1 - coincides) to rank first
 _COINCIDES = 0.9  # from OVERLAID agreeing keypoints, a candidate whose picture laid over the query's under
 # their geometry correlates this much with it is the same drawing (logo_overlay)
 # A favicon's correlation with a registry logo drawn as small (logo_favicons) → score, as _KNOTS.
@@ -44,6 +46,7 @@ class LogoMatch:
     crop: str  # which crop of the query matched ("whole", "left", ...)
     inliers: int  # keypoints agreeing on one geometry (detectors.logo_keypoints)
     favicon: float = 0.0  # a favicon's correlation with the logo drawn as small, if that scored it
+    coincides: float = 0.0  # its colour edges' correlation with the query's laid over them (Agreement.edges)
 
 
 def score_for(distance: float) -> int:
@@ -64,8 +67,19 @@ def ranked(matches: Iterable[LogoMatch]) -> list[LogoMatch]:
     """Best first: higher scores; between equal scores, closer hashes, unless keypoints
     confirm both and one has clearly more agreeing (_MORE_INLIERS times): two registry
     logos sharing lettering may both be confirmed and both capped at 95, and the hashes of
-    a logo on a dark ground or recoloured can be nearer another's."""
+    a logo on a dark ground or recoloured can be nearer another's.
+
+    Before all that, between two candidates keypoints confirm whose colour edges were laid
+    over the query's (logo_keypoints.Agreement.edges), the one whose edges coincide with
+    the query's clearly better (miss them _CLEARER times less) comes first: logos sharing
+    lettering are both confirmed on the letters' keypoints (their count, hence their
+    score, is then chance), but only the genuine one's other parts (a band, a frame) meet
+    where the query's do, whatever colours the query shows them in."""
     def order(first: LogoMatch, second: LogoMatch) -> int:
+        laid = min(first.score, second.score) >= _CONFIRMED and min(first.coincides, second.coincides) > 0
+        misses = sorted((1.0 - first.coincides, 1.0 - second.coincides))
+        if laid and misses[1] > _CLEARER * misses[0]:
+            return -1 if first.coincides > second.coincides else 1
         if first.score != second.score:
             return second.score - first.score
         fewer, more = sorted((first.inliers, second.inliers))
@@ -113,7 +127,7 @@ def judge(distance: float, agreed: Agreement, query: Keypoints, reference: Keypo
     agreeing = agreed.inliers
     fewest = min(len(query.points), len(reference.points))
     if cut or confirms(agreed, query, reference):
-        return max(score, min(95, 80 + max(0, agreeing - VERIFIED_INLIERS)))
+        return max(score, min(95, _CONFIRMED + max(0, agreeing - VERIFIED_INLIERS)))
     if whole and query.detailed and reference.detailed and agreeing < _CONTRADICTED_SHARE * fewest:
         return min(score, CONTRADICTED)
     if query.usable and agreeing < SUPPORTED:

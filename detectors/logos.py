@@ -154,6 +154,7 @@ class LogoIndex:
             reference = self._keypoints[number]
             agreed, view = max(((agreement(view, reference), view) for view in seen),
                                key=lambda pair: pair[0].inliers)
+            coincides = agreed.edges  # ranks confirmed candidates (logo_scores.ranked)
             if row < 0:  # proposed by keypoint votes alone: confirmed by keypoints alone, not by
                 agreed = replace(agreed, coincidence=0.0)  # a few and the overlay (a shared wordmark)
             cut = (row >= 0 and view.usable and not confirms(agreed, view, reference)
@@ -165,7 +166,7 @@ class LogoIndex:
                 score, alike = as_favicon(score, float(correlations[number]))
             if score >= SCORE_FLOOR:
                 found[org_id] = LogoMatch(org_id, label, round(value, 4), score, False, crop, agreed.inliers,
-                                          round(alike, 4))
+                                          round(alike, 4), round(coincides, 4))
                 confirmed |= {org_id} if cut or confirms(agreed, view, reference) else set()
         if confirmed:  # the drawing is known: others the keypoints did not confirm are look-alikes
             found = {org_id: match if match.exact or org_id in confirmed else replace(

@@ -3,7 +3,7 @@ what the hashes alone get wrong, keypoints put right."""
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from detectors.logo_keypoints import VERIFIED_SHARE, agreement, keypoints, query_keypoints
 from detectors.logo_hashes import image_hashes
@@ -77,3 +77,18 @@ def test_a_logo_on_a_dark_ground_is_confirmed_once_recomposed_on_white() -> None
         views = query_keypoints(ground.convert("RGB"))
         share = [agreement(view, reference).inliers / len(reference.points) for view in views]
         assert len(views) == 3 and max(share[:2]) < VERIFIED_SHARE <= share[2], (seed, share)
+
+
+def test_a_wordmark_cropped_tight_on_a_dark_ground_is_seen_on_that_ground() -> None:
+    """A two-colour serif wordmark cropped to its letters on a navy header: the letters
+    cover much of the border, and each channel's median of letters and ground is a red
+    from which the ground stands out as ink. The commonest border colour is the ground."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 80)
+    mark = Image.new("RGBA", (640, 160), (255, 255, 255, 0))
+    draw, left = ImageDraw.Draw(mark), 4.0
+    for number, letter in enumerate("HERALD"):
+        draw.text((left, 4), letter, fill=("#c8102e", "#ffb81c")[number % 2], font=font)
+        left += draw.textlength(letter, font=font)
+    mark = mark.crop(mark.getchannel("A").getbbox())
+    header = Image.alpha_composite(Image.new("RGBA", mark.size, (10, 40, 70, 255)), mark).convert("RGB")
+    assert agreement(query_keypoints(header)[0], keypoints(mark)).inliers >= 12
