@@ -123,13 +123,15 @@ def _transparent(image: Image.Image) -> bool:
 
 def _border_colour(rgb: np.ndarray) -> np.ndarray:
     """A flat picture's background colour: the commonest colour of its border (to within
-    _COLOUR_STEP per channel), averaged. Not each channel's median: a wordmark cropped
-    tight shows its letters along much of its border, and the median of ink and ground
-    is a colour between them, from which both stand out (the letters then turn light)."""
+    _COLOUR_STEP per channel), each channel's median within it. Not each channel's median
+    over the whole border: a wordmark cropped tight shows its letters along much of its
+    border, and the median of ink and ground is a colour between them, from which both
+    stand out (the letters then turn light). Nor the mean within it: a white ground with a
+    few anti-aliased pixels would come out 254.x instead of white, and its keypoints shift."""
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
     codes = (border // _COLOUR_STEP).astype(np.int32) @ np.array([65536, 256, 1], dtype=np.int32)
     values, counts = np.unique(codes, return_counts=True)
-    return border[codes == values[counts.argmax()]].mean(axis=0)
+    return np.median(border[codes == values[counts.argmax()]], axis=0)
 
 
 def query_keypoints(image: Image.Image) -> list[Keypoints]:
