@@ -227,13 +227,16 @@ class NameDetector:
         best: dict[str, Finding] = {}
         matched: dict[str, list[NameMatch]] = {}  # a site repeats its names on every page
         own = _own_name(profile.names)
+        # Organisations the own name itself matches (入民日报 is a look-alike of 人民日报).
+        own_orgs = {m.org_id for part in (segments(own.value) if own else ())
+                    for m in matched.setdefault(part, self.index.match(part))}
         for shown in profile.names:
             for segment in _holder_forms(shown) if shown.source in _HOLDER_SOURCES else segments(shown.value):
                 if segment not in matched:
                     matched[segment] = self.index.match(segment)
                 for match in matched[segment]:
                     if own is not None and shown.source in _CREDIT_SOURCES and shown is not own \
-                            and not self._refers_to(own.value, match.org_id):
+                            and match.org_id not in own_orgs and not self._refers_to(own.value, match.org_id):
                         self._credit(best, shown, segment, match, own)
                         continue
                     org = self.registry.get(match.org_id)

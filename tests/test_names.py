@@ -169,6 +169,8 @@ def test_a_credit_still_counts_when_the_pages_own_name_is_the_organisations(dete
     assert verdict_scores(detector, ("CNNMoney", "og:site_name"), ("Cable News Network", "copyright"))["cnn"][1] == 95
     assert verdict_scores(detector, ("DW.COM", "og:site_name"), ("Deutsche Welle", "logo-alt"))["dw"][1] == 95
     assert verdict_scores(detector, ("人民网", "og:site_name"), ("人民日报", "logo-alt"))["people"][1] == 95
+    # An own name that is a look-alike of the organisation's (the demo's renmin-ribao.top) names it too.
+    assert verdict_scores(detector, ("入民日报", "og:site_name"), ("人民日报", "logo-alt"))["people"] == ("exact_name", 95)
     # The site name itself is never a credit, nor is the title.
     assert best(detector, "Reuters", "og:site_name")[2] == 95
     assert verdict_scores(detector, ("CNBC", "og:site_name"), ("要闻 - 人民网", "title"))["people"][1] == 95
