@@ -64,7 +64,7 @@ class DetectionEngine:
     def analyse(self, profile: TargetProfile) -> Verdict:
         profile = _with_idn_names(profile)
         findings = [finding for detector in self.detectors for finding in detector.detect(profile)]
-        findings = spare_namesakes(profile, findings)
+        findings = spare_namesakes(profile, findings, IMPERSONATION_THRESHOLD)
         findings.sort(key=lambda f: -f.score)
         return self.decide(findings)
 

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from detectors.findings import Finding
 from detectors.lookalikes import lookalike_variant
 from detectors.newswords import AFFIXES_EN, AFFIXES_ZH, MEDIUM_ZH, STRONG_EN, STRONG_ZH
-from detectors.profile import ShownName, TargetProfile
+from detectors.profile import SITE_NAME_SOURCES, ShownName, TargetProfile
 from detectors.registry import Registry
 from detectors.name_sounds import Sounds
 from detectors.text import chinese_chars, fold, has_cjk, pinyin, pinyin_initials, segments, words
@@ -40,8 +40,7 @@ _COMBO_EN = AFFIXES_EN | STRONG_EN | {"english", "chinese", "uk", "us", "edition
 _LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)$"
                          r"|[\s,]+(?:inc|ltd|llc|plc|corp|corporation|co|gmbh|ag|limited)\.?$", re.I)
 _HOLDER_SOURCES = ("copyright", "sponsor")
-# Where a page names itself, and where it may name others it credits (see _own_name).
-_SELF_SOURCES = ("og:site_name", "application-name", "json-ld")
+# Where a page may name others it credits (see _own_name).
 _CREDIT_SOURCES = ("logo-alt", "copyright", "h1")
 _CREDITED = 60  # a credit's most: below what claims an identity (detectors.engine: 70)
 _GENERIC_ZH = set(STRONG_ZH) | set(MEDIUM_ZH) | {"新闻", "头条", "界面", "华西", "南都", "总台", "一财"}
@@ -226,15 +225,18 @@ class NameDetector:
     def detect(self, profile: TargetProfile) -> list[Finding]:
         best: dict[str, Finding] = {}
         matched: dict[str, list[NameMatch]] = {}  # a site repeats its names on every page
+
+        def matches(segment: str) -> list[NameMatch]:
+            if segment not in matched:
+                matched[segment] = self.index.match(segment)
+            return matched[segment]
+
         own = _own_name(profile.names)
         # Organisations the own name itself matches (入民日报 is a look-alike of 人民日报).
-        own_orgs = {m.org_id for part in (segments(own.value) if own else ())
-                    for m in matched.setdefault(part, self.index.match(part))}
+        own_orgs = {m.org_id for part in (segments(own.value) if own else ()) for m in matches(part)}
         for shown in profile.names:
             for segment in _holder_forms(shown) if shown.source in _HOLDER_SOURCES else segments(shown.value):
-                if segment not in matched:
-                    matched[segment] = self.index.match(segment)
-                for match in matched[segment]:
+                for match in matches(segment):
                     if own is not None and shown.source in _CREDIT_SOURCES and shown is not own \
                             and match.org_id not in own_orgs and not self._refers_to(own.value, match.org_id):
                         self._credit(best, shown, segment, match, own)
@@ -295,6 +297,6 @@ def _own_name(names: list[ShownName]) -> ShownName | None:
     story shows Reuters' logo, Salon's AP stories end "© Salon Media Group … © The
     Associated Press"."""
     for shown in names:
-        if shown.source in _SELF_SOURCES:
+        if shown.source in SITE_NAME_SOURCES:
             return shown
     return next((shown for shown in names if shown.source == "copyright"), None)

@@ -16,14 +16,12 @@ from dataclasses import replace
 
 from detectors.findings import Finding
 from detectors.hostnames import PublicSuffixes
-from detectors.profile import ShownName, TargetProfile
+from detectors.profile import SITE_NAME_SOURCES, ShownName, TargetProfile
 from detectors.text import fold, segments
 
 # Not look-alike characters: a site calling itself bbcnevvs still reads as BBC News.
 _ONE_EDIT = frozenset({"substitution", "bitflip", "keyboard", "vowel_swap", "transposition", "repetition",
                        "insertion", "omission"})
-_SELF_SOURCES = ("og:site_name", "application-name", "json-ld")
-_CLAIM = 70  # a name finding this strong claims the organisation (detectors.engine)
 _NAMESAKE = 60
 
 
@@ -34,7 +32,7 @@ def _own_name(names: list[ShownName], domain: str) -> ShownName | None:
     label = domain.split(".")[0]
     spelled, as_domain = (fold(label), fold(domain)), re.compile(rf"\b{re.escape(label)}(\.[a-z]{{2,}}){{1,2}}$")
     for shown in names:
-        if shown.source in _SELF_SOURCES and fold(shown.value) in spelled:
+        if shown.source in SITE_NAME_SOURCES and fold(shown.value) in spelled:
             return shown
         if shown.source == "title" and ((len(parts := segments(shown.value)) > 1 and fold(parts[-1]) in spelled)
                                         or as_domain.search(shown.value.strip().lower())):
@@ -42,11 +40,13 @@ def _own_name(names: list[ShownName], domain: str) -> ShownName | None:
     return None
 
 
-def spare_namesakes(profile: TargetProfile, findings: list[Finding]) -> list[Finding]:
-    """`findings`, with those of a domain that is its page's own name capped (see above)."""
+def spare_namesakes(profile: TargetProfile, findings: list[Finding], claim: int) -> list[Finding]:
+    """`findings`, with those of a domain that is its page's own name capped (see above);
+    a name finding scoring `claim` (the engine's impersonation threshold) claims its
+    organisation."""
     if not profile.names or not any(f.detector == "domain" and f.kind in _ONE_EDIT for f in findings):
         return findings
-    claimed = {f.org_id for f in findings if f.detector == "name" and f.score >= _CLAIM}
+    claimed = {f.org_id for f in findings if f.detector == "name" and f.score >= claim}
     spared = []
     for finding in findings:
         if finding.detector == "domain" and finding.kind in _ONE_EDIT and finding.matched \

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+# Where a page's markup states its own site name (the name detector's and detectors.namesakes'
+# "own name"); a title, a logo's alt text or a copyright holder may name others too.
+SITE_NAME_SOURCES = ("og:site_name", "application-name", "json-ld")
+
+
 @dataclass(frozen=True)
 class ShownName:
     value: str
