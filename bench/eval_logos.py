@@ -27,7 +27,6 @@ import io
 import json
 import pickle
 import random
-import re
 import sys
 import time
 from collections import defaultdict
@@ -43,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from detectors.images import load_image_file  # noqa: E402
 from detectors.logos import LogoIndex  # noqa: E402
+from detectors.text import words  # noqa: E402
 from tests.drawing import logo as drawn_logo  # noqa: E402
 
 LOGOS = Path("/work/shared/data/logos")
@@ -228,10 +228,6 @@ def corpus(args: argparse.Namespace) -> dict[str, object]:
     return data
 
 
-def words(name: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"[a-z0-9]+", name.lower()))
-
-
 def sub_brands(registry_keys: list[str], distractor_keys: list[str]) -> dict[str, str]:
     """Distractor key -> a registry key of the same brand family: one's name (as words, in
     any of the manifest's spellings, the shorter of 4 letters or more: not D and D-Wave)
@@ -239,7 +235,7 @@ def sub_brands(registry_keys: list[str], distractor_keys: list[str]) -> dict[str
     detector sees."""
     names: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for row in csv.DictReader((LOGOS / "manifest_all_sources.csv").open(encoding="utf-8")):
-        names[row["brand_key"]].add(words(row["brand"]))
+        names[row["brand_key"]].add(tuple(words(row["brand"])))
     family: dict[str, str] = {}
     for distractor in distractor_keys:
         for key in registry_keys:

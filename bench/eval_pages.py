@@ -125,6 +125,12 @@ def right(case: Case, verdict: Verdict) -> bool:
     return verdict.verdict == case.expected and (case.org_id is None or verdict.org_id == case.org_id)
 
 
+def counted_apart(case: Case, verdict: Verdict) -> bool:
+    """A page outside the registry judged unlicensed_news: the corpus cannot say whether
+    its site holds a licence."""
+    return case.expected == "clean" and verdict.verdict == "unlicensed_news"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=Path, default=PAGES)
@@ -148,8 +154,8 @@ def main() -> None:
         print(f"{scenario:18} {expected:15} {len(members):4} {share:6.3f}  "
               + ", ".join(f"{name} {count}" for name, count in verdicts.most_common()))
     print("\nper verdict (an unlicensed_news verdict on a page outside the registry counted apart):")
-    apart = sum(1 for c, v in judged if c.expected == "clean" and v.verdict == "unlicensed_news")
-    scored = [(c, v) for c, v in judged if not (c.expected == "clean" and v.verdict == "unlicensed_news")]
+    apart = sum(1 for c, v in judged if counted_apart(c, v))
+    scored = [(c, v) for c, v in judged if not counted_apart(c, v)]
     for verdict_name in ("official", "impersonation", "licence_misuse", "clean"):
         expected = [(c, v) for c, v in scored if c.expected == verdict_name]
         # A clone flagged licence_misuse naming its organisation is right for "impersonation"
@@ -163,7 +169,7 @@ def main() -> None:
     if args.misses:
         print("\nwrong:")
         for case, verdict in judged:
-            if not right(case, verdict) and not (case.expected == "clean" and verdict.verdict == "unlicensed_news"):
+            if not right(case, verdict) and not counted_apart(case, verdict):
                 print(f"  {case.scenario:16} {case.page:50} {case.host:28} expected {case.expected}/{case.org_id} "
                       f"got {verdict.verdict}/{verdict.org_id} {verdict.score}: {'; '.join(verdict.reasons)[:160]}")
 
